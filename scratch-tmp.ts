@@ -1,0 +1,10 @@
+import { parseInbound } from '/work/main/src/domain/keywords.js';
+import { detectLanguage, classifyKind } from '/work/main/src/domain/language.js';
+import { fitSms, segmentsOf } from '/work/main/src/domain/sms-fit.js';
+import { t, MESSAGE_KEYS } from '/work/main/src/i18n/index.js';
+const msgs = ['stop',' Stop! ','ALTO.','áyúda','Tulong','HINDI TOTOO X7K2','hindi totoo','JOIN K7Q2M9 94110 Maria from church','join us at the factory','join 24th street','JOIN','lang es','idioma español','wika fr','LANG','1','yes x7k2','Sí, voy','oo po','no hay nadie aqui','no hay nadie','no hay','CONFIRM X7K2','falso ab3','naka-duty','NAKA DUTY','fuera de turno','Walang duty','stop texting me','please stop','ya no me manden mensajes','no me manden mas mensajes','huwag na kayong mag-text','ayoko na ng mensahe','tigilan nyo na ako','la migra está aquí, ayuda','stop the raid on 5th st','ICE agents at the school, help','', '  ', '🚨🚨', '🚨 STOP 🚨', "'; DROP TABLE contacts;--", 'STOP PO', 'alto por favor', 'No more messages', 'cancel', 'END'];
+for (const m of msgs) console.log(JSON.stringify(m).padEnd(40), JSON.stringify(parseInbound(m)));
+const big = 'STOP '.repeat(200000); let t0 = Date.now(); console.log(parseInbound(big).type, Date.now()-t0, 'ms');
+t0 = Date.now(); console.log(fitSms('á'.repeat(1e6)).length, Date.now()-t0, 'ms');
+for (const s of ['La migra está en la fábrica de la calle Mission ahora mismo','May mga ahente ng ICE sa pabrika sa kanto ng Mission ngayon','ICE 94110','Ajan imigrasyon yo nan faktori a kounye a','Ri ajan che ri migración xeʼopan pa ri fábrica']) console.log(s, detectLanguage(s));
+for (const loc of ['en','es','tl'] as const) for (const k of MESSAGE_KEYS) { const s = t(loc, k, {committee:'X'.repeat(40), code:'AB12', place:'P'.repeat(40), text:'T'.repeat(100), drill: t(loc,'drill_prefix'), kind: 'Redada en lugar de trabajo'}); const f = fitSms(s); const a = segmentsOf(s), b = segmentsOf(f); if (a.segments>1 || f!==s) console.log(loc, k, a, b, f.length, f===s?'':'CHANGED', f.endsWith('...')?'TRUNC':''); }

@@ -1,0 +1,43 @@
+// npm run user:create -- --email E --role admin|dispatcher [--password P]
+// Works with the server stopped or running: it only writes one row to the shared SQLite file.
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '../src/db/client.js';
+import { applyMigrations } from '../src/db/migrate.js';
+import { createUsersRepository } from '../src/db/repositories/users.js';
+import { hashPassword } from '../src/http/api/auth.js';
+import { configOrExit } from '../src/server.js';
+
+const fail = (message: string): never => {
+  process.stderr.write(`user:create: ${message}\n`);
+  process.exit(1);
+};
+
+const { values } = parseArgs({
+  options: { email: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } },
+  strict: true,
+});
+const email = values.email?.trim().toLowerCase() ?? fail('--email is required');
+if (!/^[^@\s]+@[^@\s]+$/.test(email)) fail('--email does not look like an email address');
+const role = values.role === 'admin' || values.role === 'dispatcher' ? values.role : fail('--role must be admin or dispatcher');
+const password = values.password ?? (await readPassword());
+if (password.length < 10) fail('the password must be at least 10 characters');
+
+const config = configOrExit();
+const db = openDatabase(config.databasePath);
+applyMigrations(db);
+const users = createUsersRepository(db);
+if (users.findByEmail(email)) fail(`a user with email ${email} exists already`);
+users.create({ email, role, passwordHash: await hashPassword(password) }, Date.now());
+db.$client.close();
+process.stdout.write(`created ${role} ${email}\n`);
+
+async function readPassword(): Promise<string> {
+  if (process.stdin.isTTY) process.stderr.write('Password: ');
+  const lines = createInterface({ input: process.stdin });
+  for await (const line of lines) {
+    lines.close();
+    return line.trim();
+  }
+  return fail('no password given on standard input');
+}

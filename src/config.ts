@@ -1,0 +1,224 @@
+// The environment, parsed and validated once at start-up. Nothing else reads process.env.
+import { randomBytes } from 'node:crypto';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+import { isLocale, type Locale } from './domain/types.js';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const nonNegative = z.coerce.number().finite().nonnegative();
+const positive = z.coerce.number().finite().positive();
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  DATABASE_PATH: z.string().min(1).default('./data/centinela.db'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('centinela'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMS_PROVIDER: optionalText.pipe(z.enum(['twilio', 'outbox']).optional()),
+  TWILIO_ACCOUNT_SID: optionalText,
+  TWILIO_AUTH_TOKEN: optionalText,
+  TWILIO_FROM_NUMBER: optionalText,
+  TWILIO_MESSAGING_SERVICE_SID: optionalText,
+  TWILIO_API_BASE_URL: optionalText.pipe(z.url().optional()),
+  TWILIO_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  SMS_RATE_PER_SECOND: nonNegative.default(10),
+  SMS_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  DATA_KEY: optionalText,
+  DATA_KEY_PREVIOUS: optionalText,
+  HASH_KEY: optionalText,
+  SESSION_SECRET: optionalText,
+  RETENTION_DAYS: positive.default(30),
+  TWILIO_DELETE_AFTER_MINUTES: z.preprocess((v) => (v === '' ? undefined : v), positive.optional()),
+  FOLLOWUP_MINUTES: positive.default(15),
+  CLUSTER_METERS: positive.default(1000),
+  CLUSTER_MINUTES: positive.default(30),
+  INCIDENT_EXPIRE_MINUTES: positive.default(240),
+  ALERT_VALIDITY_SECONDS: positive.default(900),
+  DEFAULT_LOCALE: z.string().refine(isLocale, 'must be one of en, es, tl').default('en'),
+  LIMIT_REPORTS_PER_NUMBER_PER_HOUR: nonNegative.default(10),
+  LIMIT_JOINS_PER_MINUTE: nonNegative.default(30),
+  FLOOD_NEW_REPORTERS_PER_10_MIN: nonNegative.default(25),
+  SESSION_TTL_HOURS: positive.default(12),
+  SECURE_COOKIES: optionalText.pipe(bool.optional()),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  publicUrl: string;
+  dataDir: string;
+  databasePath: string;
+  redisUrl: string;
+  queuePrefix: string;
+  logLevel: string;
+  sms: {
+    provider: 'twilio' | 'outbox';
+    ratePerSecond: number;
+    sendAttempts: number;
+    alertValiditySeconds: number;
+  };
+  twilio: {
+    accountSid?: string;
+    authToken?: string;
+    fromNumber?: string;
+    messagingServiceSid?: string;
+    apiBaseUrl?: string;
+    timeoutMs: number;
+    deleteAfterMinutes?: number;
+  };
+  keys: {
+    data: Buffer;
+    dataPrevious?: Buffer;
+    hash: Buffer;
+    session: Buffer;
+  };
+  retentionDays: number;
+  followupMinutes: number;
+  clusterMeters: number;
+  clusterMinutes: number;
+  incidentExpireMinutes: number;
+  defaultLocale: Locale;
+  limits: {
+    reportsPerNumberPerHour: number;
+    joinsPerMinute: number;
+    floodNewReportersPer10Min: number;
+  };
+  sessionTtlHours: number;
+  secureCookies: boolean;
+}
+
+/** Parses the environment; throws ConfigError with one line naming the variable that is wrong. */
+export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = issue?.path.join('.') ?? 'environment';
+    throw new ConfigError(`${name}: ${issue?.message ?? 'invalid'} (got ${JSON.stringify(env[name] ?? null)})`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  const databasePath = resolve(e.DATABASE_PATH);
+  const dataDir = dirname(databasePath);
+
+  const provider = e.SMS_PROVIDER ?? (e.TWILIO_ACCOUNT_SID ? 'twilio' : 'outbox');
+  if (production) {
+    for (const name of ['DATA_KEY', 'HASH_KEY', 'SESSION_SECRET', 'TWILIO_AUTH_TOKEN'] as const) {
+      if (!e[name]) throw new ConfigError(`${name} is required when NODE_ENV=production`);
+    }
+    if (/^https?:\/\/(localhost|127\.|\[::1\])/i.test(publicUrl)) {
+      throw new ConfigError('PUBLIC_URL must be the public address Twilio posts to when NODE_ENV=production, not localhost');
+    }
+    if (provider === 'outbox' && e.SMS_PROVIDER !== 'outbox') {
+      throw new ConfigError('TWILIO_ACCOUNT_SID is missing: set it, or set SMS_PROVIDER=outbox to run without sending');
+    }
+  }
+  if (provider === 'twilio') {
+    if (!e.TWILIO_ACCOUNT_SID || !e.TWILIO_AUTH_TOKEN) {
+      throw new ConfigError('SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
+    }
+    if (!e.TWILIO_FROM_NUMBER && !e.TWILIO_MESSAGING_SERVICE_SID) {
+      throw new ConfigError('SMS_PROVIDER=twilio needs TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID');
+    }
+  }
+
+  const key = (name: 'DATA_KEY' | 'HASH_KEY' | 'SESSION_SECRET'): Buffer =>
+    e[name] !== undefined ? decodeKey(name, e[name]) : devKey(name, dataDir, production);
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    dataDir,
+    databasePath,
+    redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
+    logLevel: e.LOG_LEVEL,
+    sms: {
+      provider,
+      ratePerSecond: e.SMS_RATE_PER_SECOND,
+      sendAttempts: e.SMS_SEND_ATTEMPTS,
+      alertValiditySeconds: e.ALERT_VALIDITY_SECONDS,
+    },
+    twilio: {
+      accountSid: e.TWILIO_ACCOUNT_SID,
+      authToken: e.TWILIO_AUTH_TOKEN,
+      fromNumber: e.TWILIO_FROM_NUMBER,
+      messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+      apiBaseUrl: e.TWILIO_API_BASE_URL,
+      timeoutMs: e.TWILIO_TIMEOUT_MS,
+      deleteAfterMinutes: e.TWILIO_DELETE_AFTER_MINUTES,
+    },
+    keys: {
+      data: key('DATA_KEY'),
+      dataPrevious: e.DATA_KEY_PREVIOUS ? decodeKey('DATA_KEY_PREVIOUS', e.DATA_KEY_PREVIOUS) : undefined,
+      hash: key('HASH_KEY'),
+      session: key('SESSION_SECRET'),
+    },
+    retentionDays: e.RETENTION_DAYS,
+    followupMinutes: e.FOLLOWUP_MINUTES,
+    clusterMeters: e.CLUSTER_METERS,
+    clusterMinutes: e.CLUSTER_MINUTES,
+    incidentExpireMinutes: e.INCIDENT_EXPIRE_MINUTES,
+    defaultLocale: e.DEFAULT_LOCALE as Locale,
+    limits: {
+      reportsPerNumberPerHour: e.LIMIT_REPORTS_PER_NUMBER_PER_HOUR,
+      joinsPerMinute: e.LIMIT_JOINS_PER_MINUTE,
+      floodNewReportersPer10Min: e.FLOOD_NEW_REPORTERS_PER_10_MIN,
+    },
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    secureCookies: e.SECURE_COOKIES ?? publicUrl.startsWith('https://'),
+  };
+}
+
+/** `.env` is read if present; real environment variables win over it. */
+function readProcessEnv(): NodeJS.ProcessEnv {
+  loadDotenv({ quiet: true });
+  return process.env;
+}
+
+function decodeKey(name: string, value: string): Buffer {
+  const key = Buffer.from(value, 'base64');
+  if (key.length !== 32) throw new ConfigError(`${name} must be 32 bytes, base64-encoded (openssl rand -base64 32)`);
+  return key;
+}
+
+/**
+ * Development keys are generated once into the data folder (mode 0600). Several processes may start at
+ * once: the key is written to a temp file and hard-linked into place, so exactly one of them wins.
+ */
+function devKey(name: string, dataDir: string, production: boolean): Buffer {
+  if (production) throw new ConfigError(`${name} is required when NODE_ENV=production`);
+  const file = join(dataDir, `${name.toLowerCase()}.key`);
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(temp, randomBytes(32).toString('base64') + '\n', { mode: 0o600 });
+    try {
+      linkSync(temp, file);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    } finally {
+      unlinkSync(temp);
+    }
+  }
+  return decodeKey(`${name} (${file})`, readFileSync(file, 'utf8').trim());
+}

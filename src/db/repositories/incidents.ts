@@ -1,0 +1,109 @@
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt } from 'drizzle-orm';
+import type { IncidentStatus } from '../../domain/types.js';
+import type { Db } from '../client.js';
+import { newId } from '../ids.js';
+import { incidentEvents, incidents } from '../schema.js';
+import { beforeCondition, type Page } from './paging.js';
+
+export type Incident = typeof incidents.$inferSelect;
+export type IncidentEvent = typeof incidentEvents.$inferSelect;
+
+export function createIncidentsRepository(db: Db) {
+  return {
+    insert(input: Omit<typeof incidents.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>, now: number): Incident {
+      return db
+        .insert(incidents)
+        .values({ id: newId(), createdAt: now, updatedAt: now, ...input })
+        .returning()
+        .get();
+    },
+
+    get(id: string): Incident | undefined {
+      return db.select().from(incidents).where(eq(incidents.id, id)).get();
+    },
+
+    codeExists(code: string): boolean {
+      return db.select({ id: incidents.id }).from(incidents).where(eq(incidents.code, code)).get() !== undefined;
+    },
+
+    findByCode(code: string): Incident | undefined {
+      return db.select().from(incidents).where(eq(incidents.code, code.toUpperCase())).get();
+    },
+
+    update(id: string, patch: Partial<Omit<Incident, 'id'>>, now: number): void {
+      db.update(incidents).set({ ...patch, updatedAt: now }).where(eq(incidents.id, id)).run();
+    },
+
+    /** Changes the status only if it is still one of `from`; says whether it did (a race-free transition). */
+    transition(id: string, from: readonly IncidentStatus[], patch: Partial<Omit<Incident, 'id'>>, now: number): boolean {
+      return (
+        db
+          .update(incidents)
+          .set({ ...patch, updatedAt: now })
+          .where(and(eq(incidents.id, id), inArray(incidents.status, [...from])))
+          .run().changes === 1
+      );
+    },
+
+    /** Placed incidents in these statuses whose last report is at or after `since`: clustering candidates. */
+    placedSince(statuses: readonly IncidentStatus[], since: number): Incident[] {
+      return db
+        .select()
+        .from(incidents)
+        .where(
+          and(
+            inArray(incidents.status, [...statuses]),
+            isNotNull(incidents.lat),
+            isNull(incidents.mergedIntoId),
+            gte(incidents.lastReportedAt, since),
+          ),
+        )
+        .all();
+    },
+
+    /** Confirmed incidents whose alert fan-out has not written its ledger yet. */
+    confirmedWithoutPlan(): Incident[] {
+      return db
+        .select()
+        .from(incidents)
+        .where(and(eq(incidents.status, 'confirmed'), isNull(incidents.alertPlannedAt), isNotNull(incidents.lat)))
+        .all();
+    },
+
+    /** Unconfirmed incidents whose last report is older than `cutoff`. */
+    staleUnconfirmed(cutoff: number): Incident[] {
+      return db
+        .select()
+        .from(incidents)
+        .where(and(inArray(incidents.status, ['new', 'verifying']), isNull(incidents.mergedIntoId), lt(incidents.lastReportedAt, cutoff)))
+        .all();
+    },
+
+    list(filter: { status?: IncidentStatus }, page: Page): Incident[] {
+      return db
+        .select()
+        .from(incidents)
+        .where(
+          and(
+            isNull(incidents.mergedIntoId),
+            filter.status ? eq(incidents.status, filter.status) : undefined,
+            beforeCondition(page, incidents.id, incidents.createdAt),
+          ),
+        )
+        .orderBy(desc(incidents.id))
+        .limit(page.limit)
+        .all();
+    },
+
+    addEvent(incidentId: string, type: string, at: number, detail?: Record<string, unknown>, actorUserId?: string): void {
+      db.insert(incidentEvents)
+        .values({ incidentId, type, at, detail: detail ?? null, actorUserId: actorUserId ?? null })
+        .run();
+    },
+
+    events(incidentId: string): IncidentEvent[] {
+      return db.select().from(incidentEvents).where(eq(incidentEvents.incidentId, incidentId)).orderBy(asc(incidentEvents.id)).all();
+    },
+  };
+}
+export type IncidentsRepository = ReturnType<typeof createIncidentsRepository>;

@@ -1,0 +1,194 @@
+import { and, asc, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import type { Locale } from '../../domain/types.js';
+import type { Db } from '../client.js';
+import { newId } from '../ids.js';
+import { type MessageStatus, outgoingMessages } from '../schema.js';
+
+export type OutgoingMessage = typeof outgoingMessages.$inferSelect;
+
+export interface PlannedMessage {
+  dedupeKey: string;
+  incidentId: string | null;
+  contactId: string;
+  kind: string;
+  locale: Locale;
+  body: string;
+  distanceMeters?: number | null;
+  notAfter?: number | null;
+}
+
+/** Statuses meaning the provider has (or may have) the message: it went out. */
+export const HANDED_OVER: readonly MessageStatus[] = ['sent', 'delivered', 'undelivered'];
+const FINAL: readonly MessageStatus[] = ['sent', 'delivered', 'undelivered', 'failed', 'cancelled', 'expired'];
+
+export function createMessagesRepository(db: Db) {
+  return {
+    /** Writes ledger rows; a row whose dedupe key exists is left alone. Returns the ids of rows written now. */
+    plan(messages: PlannedMessage[], now: number): string[] {
+      const written: string[] = [];
+      for (const message of messages) {
+        const id = newId();
+        const result = db
+          .insert(outgoingMessages)
+          .values({ id, ...message, status: 'queued', createdAt: now, updatedAt: now })
+          .onConflictDoNothing({ target: outgoingMessages.dedupeKey })
+          .run();
+        if (result.changes === 1) written.push(id);
+      }
+      return written;
+    },
+
+    get(id: string): OutgoingMessage | undefined {
+      return db.select().from(outgoingMessages).where(eq(outgoingMessages.id, id)).get();
+    },
+
+    byProviderSid(sid: string): OutgoingMessage | undefined {
+      return db.select().from(outgoingMessages).where(eq(outgoingMessages.providerSid, sid)).get();
+    },
+
+    /**
+     * Marks a row as under way before the provider is called. Only one worker can win a row: the claim is a
+     * compare-and-set on its status. A `sending` row whose lease ran out (its worker died) is claimable too.
+     */
+    claim(id: string, now: number, leaseMs: number): boolean {
+      return (
+        db
+          .update(outgoingMessages)
+          .set({ status: 'sending', sendingAt: now, attempts: sql`${outgoingMessages.attempts} + 1`, updatedAt: now })
+          .where(
+            and(
+              eq(outgoingMessages.id, id),
+              or(
+                inArray(outgoingMessages.status, ['queued', 'unknown']),
+                and(eq(outgoingMessages.status, 'sending'), lt(outgoingMessages.sendingAt, now - leaseMs)),
+              ),
+            ),
+          )
+          .run().changes === 1
+      );
+    },
+
+    markSent(id: string, providerSid: string, now: number): void {
+      db.update(outgoingMessages)
+        .set({ status: 'sent', providerSid, sentAt: now, errorCode: null, updatedAt: now })
+        .where(eq(outgoingMessages.id, id))
+        .run();
+    },
+
+    setStatus(id: string, status: MessageStatus, now: number, errorCode?: string | null): void {
+      db.update(outgoingMessages)
+        .set({ status, updatedAt: now, ...(errorCode !== undefined ? { errorCode } : {}) })
+        .where(eq(outgoingMessages.id, id))
+        .run();
+    },
+
+    /** A delivery report: never moves a row backwards from delivered to sent. */
+    applyDeliveryStatus(providerSid: string, status: MessageStatus, errorCode: string | null, now: number): OutgoingMessage | undefined {
+      const row = this.byProviderSid(providerSid);
+      if (!row) return undefined;
+      if (row.status === 'delivered' && status === 'sent') return row;
+      db.update(outgoingMessages).set({ status, errorCode, updatedAt: now }).where(eq(outgoingMessages.id, row.id)).run();
+      return { ...row, status, errorCode };
+    },
+
+    /** Rows not yet handed over for this incident and kinds are cancelled; returns how many. */
+    cancelPending(incidentId: string, kinds: string[], now: number): number {
+      return db
+        .update(outgoingMessages)
+        .set({ status: 'cancelled', updatedAt: now })
+        .where(
+          and(
+            eq(outgoingMessages.incidentId, incidentId),
+            inArray(outgoingMessages.kind, kinds),
+            inArray(outgoingMessages.status, ['queued', 'unknown']),
+          ),
+        )
+        .run().changes;
+    },
+
+    /** Contacts a message of this kind was handed to the provider for. */
+    handedOverContacts(incidentId: string, kind: string): string[] {
+      return db
+        .selectDistinct({ contactId: outgoingMessages.contactId })
+        .from(outgoingMessages)
+        .where(
+          and(
+            eq(outgoingMessages.incidentId, incidentId),
+            eq(outgoingMessages.kind, kind),
+            inArray(outgoingMessages.status, [...HANDED_OVER]),
+          ),
+        )
+        .all()
+        .map((row) => row.contactId);
+    },
+
+    /** The newest alert handed to this contact. */
+    latestAlertTo(contactId: string): OutgoingMessage | undefined {
+      return db
+        .select()
+        .from(outgoingMessages)
+        .where(
+          and(
+            eq(outgoingMessages.contactId, contactId),
+            eq(outgoingMessages.kind, 'alert'),
+            isNotNull(outgoingMessages.incidentId),
+            inArray(outgoingMessages.status, [...HANDED_OVER]),
+          ),
+        )
+        .orderBy(sql`${outgoingMessages.sentAt} desc`)
+        .get();
+    },
+
+    wasSentTo(contactId: string, incidentId: string, kind: string): boolean {
+      return (
+        db
+          .select({ id: outgoingMessages.id })
+          .from(outgoingMessages)
+          .where(
+            and(
+              eq(outgoingMessages.contactId, contactId),
+              eq(outgoingMessages.incidentId, incidentId),
+              eq(outgoingMessages.kind, kind),
+              inArray(outgoingMessages.status, [...HANDED_OVER]),
+            ),
+          )
+          .get() !== undefined
+      );
+    },
+
+    /** Rows a send job should exist for, oldest (nearest, for alerts) first. */
+    unfinished(now: number, leaseMs: number, limit = 10_000): OutgoingMessage[] {
+      return db
+        .select()
+        .from(outgoingMessages)
+        .where(
+          or(
+            inArray(outgoingMessages.status, ['queued', 'unknown']),
+            and(eq(outgoingMessages.status, 'sending'), lt(outgoingMessages.sendingAt, now - leaseMs)),
+          ),
+        )
+        .orderBy(asc(outgoingMessages.createdAt), asc(outgoingMessages.distanceMeters))
+        .limit(limit)
+        .all();
+    },
+
+    ofIncident(incidentId: string): OutgoingMessage[] {
+      return db.select().from(outgoingMessages).where(eq(outgoingMessages.incidentId, incidentId)).all();
+    },
+
+    countsByStatus(incidentId: string, kind: string): Record<string, number> {
+      const rows = db
+        .select({ status: outgoingMessages.status, n: sql<number>`count(*)` })
+        .from(outgoingMessages)
+        .where(and(eq(outgoingMessages.incidentId, incidentId), eq(outgoingMessages.kind, kind)))
+        .groupBy(outgoingMessages.status)
+        .all();
+      return Object.fromEntries(rows.map((row) => [row.status, row.n]));
+    },
+
+    isFinal(status: MessageStatus): boolean {
+      return FINAL.includes(status);
+    },
+  };
+}
+export type MessagesRepository = ReturnType<typeof createMessagesRepository>;

@@ -1,0 +1,88 @@
+// Small tables: inbound de-duplication, audit log, system flags, responder replies, outbox.
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { newId } from '../ids.js';
+import { auditLog, contacts, inboundMessages, outboxMessages, responses, systemState } from '../schema.js';
+
+export function createInboundRepository(db: Db) {
+  return {
+    get(sid: string) {
+      return db.select().from(inboundMessages).where(eq(inboundMessages.sid, sid)).get();
+    },
+    record(row: typeof inboundMessages.$inferInsert): void {
+      db.insert(inboundMessages).values(row).run();
+    },
+  };
+}
+
+export function createAuditRepository(db: Db) {
+  return {
+    record(action: string, at: number, entry: { actorUserId?: string | null; target?: string | null; detail?: Record<string, unknown> } = {}): void {
+      db.insert(auditLog)
+        .values({ action, at, actorUserId: entry.actorUserId ?? null, target: entry.target ?? null, detail: entry.detail ?? null })
+        .run();
+    },
+    recent(limit = 100) {
+      return db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit).all();
+    },
+  };
+}
+
+export function createSystemStateRepository(db: Db) {
+  return {
+    get(key: string): Record<string, unknown> | undefined {
+      return db.select().from(systemState).where(eq(systemState.key, key)).get()?.value;
+    },
+    set(key: string, value: Record<string, unknown>, now: number): void {
+      db.insert(systemState)
+        .values({ key, value, updatedAt: now })
+        .onConflictDoUpdate({ target: systemState.key, set: { value, updatedAt: now } })
+        .run();
+    },
+    clear(key: string): void {
+      db.delete(systemState).where(eq(systemState.key, key)).run();
+    },
+  };
+}
+
+export function createResponsesRepository(db: Db) {
+  return {
+    record(incidentId: string, contactId: string, answer: 'going' | 'cannot', at: number): void {
+      db.insert(responses)
+        .values({ id: newId(), incidentId, contactId, answer, at })
+        .onConflictDoUpdate({ target: [responses.incidentId, responses.contactId], set: { answer, at } })
+        .run();
+    },
+    ofIncident(incidentId: string) {
+      return db
+        .select({ id: responses.id, answer: responses.answer, at: responses.at, phoneMask: contacts.phoneMask })
+        .from(responses)
+        .innerJoin(contacts, eq(responses.contactId, contacts.id))
+        .where(eq(responses.incidentId, incidentId))
+        .all();
+    },
+    answered(incidentId: string, contactId: string): boolean {
+      return db.select({ id: responses.id }).from(responses).where(and(eq(responses.incidentId, incidentId), eq(responses.contactId, contactId))).get() !== undefined;
+    },
+  };
+}
+
+export function createOutboxRepository(db: Db) {
+  return {
+    add(row: Omit<typeof outboxMessages.$inferInsert, 'id'>): void {
+      db.insert(outboxMessages).values({ id: newId(), ...row }).run();
+    },
+    findSent(toHash: string, since: number, body: string) {
+      return db
+        .select()
+        .from(outboxMessages)
+        .where(and(eq(outboxMessages.toHash, toHash), eq(outboxMessages.body, body)))
+        .orderBy(desc(outboxMessages.id))
+        .all()
+        .find((row) => row.createdAt >= since);
+    },
+    list(limit: number) {
+      return db.select().from(outboxMessages).orderBy(desc(outboxMessages.id)).limit(limit).all();
+    },
+  };
+}

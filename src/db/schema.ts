@@ -1,0 +1,261 @@
+// The database schema. Times are milliseconds since the epoch (UTC). Phone numbers never appear in plain text:
+// `phone_hash` is a keyed hash for lookups, `phone_enc` an AES-GCM ciphertext, `phone_mask` e.g. +1•••••••1234.
+import { sql } from 'drizzle-orm';
+import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { Area, IncidentKind, IncidentStatus, Locale, MemberRole, MemberStatus, Precision } from '../domain/types.js';
+
+const createdAt = () => integer('created_at').notNull();
+
+/** Everyone who has texted the line or been texted by it, by phone number. */
+export const contacts = sqliteTable('contacts', {
+  id: text('id').primaryKey(),
+  phoneHash: text('phone_hash').notNull().unique(),
+  // Kept only while the number is a member or in a follow-up conversation (wiped for plain reporters).
+  phoneEnc: text('phone_enc'),
+  phoneMask: text('phone_mask'),
+  locale: text('locale').$type<Locale>(),
+  localeExplicit: integer('locale_explicit', { mode: 'boolean' }).notNull().default(false),
+  stoppedAt: integer('stopped_at'),
+  unreachableAt: integer('unreachable_at'),
+  firstSeenAt: integer('first_seen_at').notNull(),
+  lastSeenAt: integer('last_seen_at').notNull(),
+});
+
+export const committees = sqliteTable('committees', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  area: text('area', { mode: 'json' }).$type<Area>().notNull(),
+  inviteCode: text('invite_code').notNull().unique(),
+  autoApprove: integer('auto_approve', { mode: 'boolean' }).notNull().default(false),
+  createdAt: createdAt(),
+});
+
+export const members = sqliteTable(
+  'members',
+  {
+    id: text('id').primaryKey(),
+    committeeId: text('committee_id')
+      .notNull()
+      .references(() => committees.id, { onDelete: 'cascade' }),
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    role: text('role').$type<MemberRole>().notNull().default('responder'),
+    status: text('status').$type<MemberStatus>().notNull().default('pending'),
+    zip: text('zip'),
+    lat: real('lat'),
+    lng: real('lng'),
+    note: text('note'),
+    onDuty: integer('on_duty', { mode: 'boolean' }).notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('members_committee_contact').on(t.committeeId, t.contactId), index('members_contact').on(t.contactId)],
+);
+
+export const places = sqliteTable('places', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  aliases: text('aliases', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  lat: real('lat').notNull(),
+  lng: real('lng').notNull(),
+  kind: text('kind'),
+  createdAt: createdAt(),
+});
+
+/** One row per inbound MessageSid/CallSid: a replayed webhook gets the same answer and changes nothing. */
+export const inboundMessages = sqliteTable('inbound_messages', {
+  sid: text('sid').primaryKey(),
+  contactId: text('contact_id').references(() => contacts.id),
+  kind: text('kind').notNull(),
+  reply: text('reply'),
+  receivedAt: integer('received_at').notNull(),
+});
+
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    id: text('id').primaryKey(),
+    code: text('code').notNull().unique(),
+    status: text('status').$type<IncidentStatus>().notNull().default('new'),
+    kind: text('kind').$type<IncidentKind>().notNull().default('other'),
+    lat: real('lat'),
+    lng: real('lng'),
+    label: text('label'),
+    precision: text('precision').$type<Precision>(),
+    zip: text('zip'),
+    flood: integer('flood', { mode: 'boolean' }).notNull().default(false),
+    drill: integer('drill', { mode: 'boolean' }).notNull().default(false),
+    afterDismissedId: text('after_dismissed_id'),
+    mergedIntoId: text('merged_into_id'),
+    firstReportedAt: integer('first_reported_at').notNull(),
+    lastReportedAt: integer('last_reported_at').notNull(),
+    confirmedAt: integer('confirmed_at'),
+    closedAt: integer('closed_at'),
+    // Set once the alert fan-out has written its ledger rows; the reconciler re-runs fan-outs missing it.
+    alertPlannedAt: integer('alert_planned_at'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('incidents_status').on(t.status, t.lastReportedAt)],
+);
+
+export const reports = sqliteTable(
+  'reports',
+  {
+    id: text('id').primaryKey(),
+    incidentId: text('incident_id').references(() => incidents.id),
+    contactId: text('contact_id').references(() => contacts.id),
+    channel: text('channel').$type<'sms' | 'voice'>().notNull(),
+    text: text('text').notNull(),
+    language: text('language'),
+    kind: text('kind').$type<IncidentKind>().notNull().default('other'),
+    lat: real('lat'),
+    lng: real('lng'),
+    label: text('label'),
+    precision: text('precision').$type<Precision>(),
+    zip: text('zip'),
+    locationText: text('location_text'),
+    /** `received` until a worker has placed and clustered it. */
+    status: text('status').$type<'received' | 'processed'>().notNull().default('received'),
+    awaitingLocationUntil: integer('awaiting_location_until'),
+    askedLocation: integer('asked_location', { mode: 'boolean' }).notNull().default(false),
+    media: text('media', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+    receivedAt: integer('received_at').notNull(),
+    processedAt: integer('processed_at'),
+  },
+  (t) => [
+    index('reports_incident').on(t.incidentId),
+    index('reports_contact').on(t.contactId, t.receivedAt),
+    index('reports_status').on(t.status),
+  ],
+);
+
+export const incidentEvents = sqliteTable(
+  'incident_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    at: integer('at').notNull(),
+    type: text('type').notNull(),
+    actorUserId: text('actor_user_id'),
+    detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index('incident_events_incident').on(t.incidentId, t.at)],
+);
+
+export const MESSAGE_STATUSES = [
+  'queued', // written, waiting for a send job
+  'sending', // claimed by a worker; the provider may be being called right now
+  'unknown', // the provider call ended without an answer: check its message list before sending again
+  'sent', // handed to the provider
+  'delivered',
+  'undelivered',
+  'failed',
+  'cancelled',
+  'expired',
+] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+/** The outgoing-message ledger: one row per recipient per message; the unique key makes a send happen once. */
+export const outgoingMessages = sqliteTable(
+  'outgoing_messages',
+  {
+    id: text('id').primaryKey(),
+    dedupeKey: text('dedupe_key').notNull().unique(),
+    incidentId: text('incident_id').references(() => incidents.id),
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    kind: text('kind').notNull(),
+    locale: text('locale').$type<Locale>().notNull(),
+    body: text('body').notNull(),
+    status: text('status').$type<MessageStatus>().notNull().default('queued'),
+    providerSid: text('provider_sid'),
+    errorCode: text('error_code'),
+    attempts: integer('attempts').notNull().default(0),
+    distanceMeters: real('distance_meters'),
+    notAfter: integer('not_after'),
+    sendingAt: integer('sending_at'),
+    sentAt: integer('sent_at'),
+    createdAt: createdAt(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('outgoing_status').on(t.status),
+    index('outgoing_incident').on(t.incidentId, t.kind),
+    index('outgoing_contact').on(t.contactId, t.createdAt),
+    uniqueIndex('outgoing_provider_sid').on(t.providerSid),
+  ],
+);
+
+/** A responder's "going" / "can't" for an incident; the latest answer counts. */
+export const responses = sqliteTable(
+  'responses',
+  {
+    id: text('id').primaryKey(),
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    answer: text('answer').$type<'going' | 'cannot'>().notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [uniqueIndex('responses_incident_contact').on(t.incidentId, t.contactId)],
+);
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  role: text('role').$type<'admin' | 'dispatcher'>().notNull(),
+  createdAt: createdAt(),
+  disabledAt: integer('disabled_at'),
+});
+
+/** Sessions are stored by the SHA-256 of their token: a copy of this table opens no session. */
+export const sessions = sqliteTable('sessions', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+  expiresAt: integer('expires_at').notNull(),
+});
+
+/** Wrong-password counts per account and per address; they slow attempts down, never lock anyone out. */
+export const loginFailures = sqliteTable('login_failures', {
+  key: text('key').primaryKey(),
+  count: integer('count').notNull(),
+  lastAt: integer('last_at').notNull(),
+});
+
+export const auditLog = sqliteTable('audit_log', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: integer('at').notNull(),
+  actorUserId: text('actor_user_id'),
+  action: text('action').notNull(),
+  target: text('target'),
+  detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
+});
+
+/** Small durable flags shared by all processes, e.g. "sending paused: bad credentials". */
+export const systemState = sqliteTable('system_state', {
+  key: text('key').primaryKey(),
+  value: text('value', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Outbox mode: what would have been sent. */
+export const outboxMessages = sqliteTable('outbox_messages', {
+  id: text('id').primaryKey(),
+  sid: text('sid').notNull().unique(),
+  toHash: text('to_hash').notNull(),
+  toMask: text('to_mask').notNull(),
+  body: text('body').notNull(),
+  createdAt: createdAt(),
+});

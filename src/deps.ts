@@ -1,0 +1,103 @@
+// Everything both roles share, created in one place and closed by whoever created it.
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { createPhoneVault, type PhoneVault } from './crypto/phones.js';
+import { type Db, openDatabase } from './db/client.js';
+import { applyMigrations } from './db/migrate.js';
+import { createCommitteesRepository } from './db/repositories/committees.js';
+import { createContactsRepository } from './db/repositories/contacts.js';
+import { createIncidentsRepository } from './db/repositories/incidents.js';
+import { createMessagesRepository } from './db/repositories/messages.js';
+import {
+  createAuditRepository,
+  createInboundRepository,
+  createOutboxRepository,
+  createResponsesRepository,
+  createSystemStateRepository,
+} from './db/repositories/misc.js';
+import { createReportsRepository } from './db/repositories/reports.js';
+import { createUsersRepository } from './db/repositories/users.js';
+import type { Logger } from './log.js';
+import { producerConnection } from './queue/connection.js';
+import { createQueues, type Queues } from './queue/queues.js';
+import { createEventsPublisher, type EventsPublisher } from './services/events.js';
+import { createOutboxProvider } from './sms/outbox-provider.js';
+import type { SmsProvider } from './sms/provider.js';
+import { createTwilioProvider } from './sms/twilio-provider.js';
+
+export interface Deps {
+  config: Config;
+  log: Logger;
+  db: Db;
+  vault: PhoneVault;
+  repos: Repositories;
+  redis: Redis;
+  queues: Queues;
+  sms: SmsProvider;
+  events: EventsPublisher;
+  now: () => number;
+  close(): Promise<void>;
+}
+
+export function createRepositories(db: Db, vault: PhoneVault) {
+  return {
+    contacts: createContactsRepository(db, vault),
+    committees: createCommitteesRepository(db),
+    reports: createReportsRepository(db),
+    incidents: createIncidentsRepository(db),
+    messages: createMessagesRepository(db),
+    users: createUsersRepository(db),
+    inbound: createInboundRepository(db),
+    audit: createAuditRepository(db),
+    systemState: createSystemStateRepository(db),
+    responses: createResponsesRepository(db),
+    outbox: createOutboxRepository(db),
+  };
+}
+export type Repositories = ReturnType<typeof createRepositories>;
+
+export function createDeps(config: Config, log: Logger, options: { now?: () => number } = {}): Deps {
+  const now = options.now ?? Date.now;
+  const db = openDatabase(config.databasePath);
+  applyMigrations(db);
+  const vault = createPhoneVault(config.keys);
+  const repos = createRepositories(db, vault);
+  const redis = producerConnection(config.redisUrl);
+  // An 'error' listener keeps a Redis outage from crashing the process; health reports it instead.
+  redis.on('error', (error: Error) => log.debug({ err: error.message }, 'redis connection error'));
+  const queues = createQueues(redis, config.queuePrefix, config.sms.sendAttempts);
+  for (const queue of [queues.reports, queues.alerts, queues.send, queues.maintenance]) {
+    queue.on('error', (error: Error) => log.debug({ err: error.message, queue: queue.name }, 'queue error'));
+  }
+  const sms =
+    config.sms.provider === 'twilio'
+      ? createTwilioProvider({
+          accountSid: config.twilio.accountSid ?? '',
+          authToken: config.twilio.authToken ?? '',
+          fromNumber: config.twilio.fromNumber,
+          messagingServiceSid: config.twilio.messagingServiceSid,
+          apiBaseUrl: config.twilio.apiBaseUrl,
+          statusCallbackUrl: `${config.publicUrl}/twilio/status`,
+          timeoutMs: config.twilio.timeoutMs,
+        })
+      : createOutboxProvider(repos.outbox, vault, now);
+  const events = createEventsPublisher(redis, config.queuePrefix, log);
+
+  return {
+    config,
+    log,
+    db,
+    vault,
+    repos,
+    redis,
+    queues,
+    sms,
+    events,
+    now,
+    async close() {
+      await queues.close();
+      redis.disconnect();
+      db.$client.close();
+    },
+  };
+}

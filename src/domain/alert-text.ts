@@ -1,0 +1,39 @@
+// The texts of broadcasts, per language. Pure.
+import { fitSms } from './sms-fit.js';
+import type { IncidentKind, Locale } from './types.js';
+import { t } from '../i18n/index.js';
+
+export interface AlertSubject {
+  code: string;
+  kind: IncidentKind;
+  label: string | null;
+  drill: boolean;
+}
+
+export type BroadcastText = 'alert' | 'correction' | 'all_clear' | 'stand_down' | 'update';
+
+export function broadcastText(kind: BroadcastText, locale: Locale, incident: AlertSubject, updateText = ''): string {
+  const drill = incident.drill ? t(locale, 'drill_prefix') : '';
+  const place = publicPlace(incident);
+  switch (kind) {
+    case 'alert':
+      return fitSms(t(locale, 'alert', { drill, code: incident.code, kind: t(locale, `kind_${incident.kind}`), place }));
+    case 'update':
+      return fitSms(t(locale, 'update', { drill, code: incident.code, text: updateText }));
+    default:
+      return fitSms(t(locale, kind, { drill, code: incident.code, place }));
+  }
+}
+
+/**
+ * Where the incident is, as the public may be told. A home is named by its block, never its house number:
+ * "1234 Mission St" becomes "1200 block of Mission St".
+ */
+export function publicPlace(incident: Pick<AlertSubject, 'kind' | 'label'>): string {
+  const label = (incident.label ?? '').trim() || '?';
+  if (incident.kind !== 'home') return label;
+  const match = /^(\d+)[A-Za-z]?\s+(.+)$/.exec(label);
+  if (!match?.[1] || !match[2]) return label;
+  const block = Math.floor(Number(match[1]) / 100) * 100;
+  return `${block} block of ${match[2]}`;
+}

@@ -1,0 +1,53 @@
+// Shared vocabulary of the domain. Plain data only: no I/O, no classes.
+
+/** Languages the hotline answers in. Reports may be written in any language. */
+export const LOCALES = ['en', 'es', 'tl'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+export function isLocale(value: string): value is Locale {
+  return (LOCALES as readonly string[]).includes(value);
+}
+
+export interface LatLng {
+  lat: number;
+  lng: number;
+}
+
+export const PRECISIONS = ['point', 'address', 'intersection', 'place', 'zip', 'city'] as const;
+export type Precision = (typeof PRECISIONS)[number];
+
+/** Where a report or incident is. `zip` is set when the place was read from (or lies in) a ZIP code. */
+export interface Location extends LatLng {
+  label: string;
+  precision: Precision;
+  zip?: string | null;
+}
+
+export const INCIDENT_KINDS = ['worksite', 'school', 'home', 'court', 'checkpoint', 'other'] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+export const INCIDENT_STATUSES = ['new', 'verifying', 'confirmed', 'dismissed', 'resolved', 'expired'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+export const OPEN_STATUSES: readonly IncidentStatus[] = ['new', 'verifying', 'confirmed'];
+
+export const MEMBER_ROLES = ['responder', 'verifier', 'coordinator'] as const;
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+
+export const MEMBER_STATUSES = ['pending', 'active', 'removed'] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+
+/** A committee's area, as the console API accepts it. GeoJSON positions are [lng, lat]. */
+export type Area =
+  | { type: 'zips'; zips: string[] }
+  | { type: 'circle'; center: LatLng; radiusMeters: number }
+  | { type: 'polygon'; geojson: GeoJsonPolygon | GeoJsonMultiPolygon };
+
+export type Position = [number, number];
+export interface GeoJsonPolygon {
+  type: 'Polygon';
+  coordinates: Position[][];
+}
+export interface GeoJsonMultiPolygon {
+  type: 'MultiPolygon';
+  coordinates: Position[][][];
+}

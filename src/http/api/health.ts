@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../deps.js';
+import { PAUSE_KEY } from '../../services/sending.js';
+
+export async function healthRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
+  app.get('/api/health', async (_request, reply) => {
+    let db: 'ok' | 'down' = 'ok';
+    try {
+      deps.db.$client.prepare('select 1').get();
+    } catch {
+      db = 'down';
+    }
+    const redis = await pingRedis(deps);
+    const paused = db === 'ok' ? deps.repos.systemState.get(PAUSE_KEY) : undefined;
+    const alarms = paused ? [{ type: 'sending_paused', ...paused }] : [];
+    const status = db === 'ok' && redis === 'ok' && alarms.length === 0 ? 'ok' : 'degraded';
+    return reply.status(db === 'ok' ? 200 : 503).send({
+      status,
+      db,
+      redis,
+      sending: paused ? 'paused' : 'ok',
+      smsProvider: deps.sms.name,
+      alarms,
+    });
+  });
+}
+
+async function pingRedis(deps: Deps): Promise<'ok' | 'down'> {
+  try {
+    const answer = await Promise.race([deps.redis.ping(), new Promise((resolve) => setTimeout(resolve, 500, 'timeout'))]);
+    return answer === 'PONG' ? 'ok' : 'down';
+  } catch {
+    return 'down';
+  }
+}

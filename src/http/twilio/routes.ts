@@ -1,0 +1,57 @@
+// Twilio's webhooks. They do the least: check who is speaking, persist, enqueue, reply.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import twilio from 'twilio';
+import type { Deps } from '../../deps.js';
+import { handleInboundSms } from '../../services/inbound-sms.js';
+import { pauseSending } from '../../services/sending.js';
+import { classifyTwilioCode } from '../../sms/errors.js';
+import { fromTwilioStatus } from '../../sms/status.js';
+import { field, twilioGuard } from './verify.js';
+
+const MAX_MEDIA = 10;
+
+export async function twilioRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
+  app.addHook('preHandler', twilioGuard(deps.config));
+
+  app.post('/twilio/sms', async (request, reply) => {
+    const from = field(request.body, 'From')?.trim();
+    const sid = field(request.body, 'MessageSid')?.trim();
+    if (!from || !sid) return reply.status(400).send({ error: 'From and MessageSid are required' });
+    const numMedia = Math.min(Number.parseInt(field(request.body, 'NumMedia') ?? '0', 10) || 0, MAX_MEDIA);
+    const mediaUrls = Array.from({ length: numMedia }, (_, i) => field(request.body, `MediaUrl${i}`)).filter(
+      (url): url is string => typeof url === 'string' && /^https?:\/\//.test(url),
+    );
+
+    const outcome = handleInboundSms(deps, { sid, from, body: field(request.body, 'Body') ?? '', mediaUrls });
+    if (outcome.reportId && !outcome.duplicate) {
+      // Already committed: if Redis is away now, the reconciler queues the report when it is back.
+      await deps.queues.processReport(outcome.reportId).catch((error: Error) => {
+        request.log.warn({ err: error.message }, 'report not queued now; the reconciler will');
+      });
+    }
+    if (outcome.incidentId) deps.events.incidentChanged(outcome.incidentId);
+    return twiml(reply, outcome.reply);
+  });
+
+  app.post('/twilio/status', async (request, reply) => {
+    const sid = field(request.body, 'MessageSid');
+    const status = field(request.body, 'MessageStatus');
+    if (!sid || !status) return reply.status(400).send({ error: 'MessageSid and MessageStatus are required' });
+    const mapped = fromTwilioStatus(status);
+    const errorCode = field(request.body, 'ErrorCode') || null;
+    const now = deps.now();
+    if (mapped) {
+      const row = deps.repos.messages.applyDeliveryStatus(sid, mapped, errorCode, now);
+      if (row && errorCode === '21610') deps.repos.contacts.markStopped(row.contactId, now);
+      if (row?.incidentId) deps.events.incidentChanged(row.incidentId);
+    }
+    if (errorCode && classifyTwilioCode(Number(errorCode), 400) === 'account') await pauseSending(deps, errorCode);
+    return twiml(reply, null);
+  });
+}
+
+function twiml(reply: FastifyReply, message: string | null) {
+  const response = new twilio.twiml.MessagingResponse();
+  if (message) response.message(message);
+  return reply.type('text/xml; charset=utf-8').send(response.toString());
+}

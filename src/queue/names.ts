@@ -1,0 +1,27 @@
+// Queue names and their payloads. Payloads carry ids only: numbers and texts stay in SQLite, encrypted.
+
+export const QUEUES = {
+  reports: 'reports',
+  alerts: 'alerts',
+  send: 'send',
+  maintenance: 'maintenance',
+} as const;
+
+export interface ReportJob {
+  reportId: string;
+}
+
+/** Plans one broadcast for an incident: writes its ledger rows and queues their sends. */
+export interface AlertJob {
+  incidentId: string;
+  kind: BroadcastKind;
+  /** For `update`: which update (its ledger rows are keyed by it). */
+  updateId?: string;
+}
+export type BroadcastKind = 'alert' | 'correction' | 'all_clear' | 'update';
+
+export interface SendJob {
+  messageId: string;
+}
+
+export type MaintenanceJob = Record<string, never>;

@@ -1,0 +1,40 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { type AlertJob, QUEUES, type ReportJob, type SendJob } from './names.js';
+
+// Completed jobs are dropped at once: the SQLite ledger, not BullMQ, remembers what was done, and a freed job id
+// lets the reconciler queue the same row again if it must. Failures are logged and the rows stay unfinished.
+const defaults: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
+  removeOnComplete: true,
+  removeOnFail: true,
+};
+
+export function createQueues(connection: Redis, prefix: string, sendAttempts: number) {
+  const options = { connection, prefix, defaultJobOptions: defaults };
+  const reports = new Queue<ReportJob>(QUEUES.reports, options);
+  const alerts = new Queue<AlertJob>(QUEUES.alerts, options);
+  const send = new Queue<SendJob>(QUEUES.send, {
+    ...options,
+    defaultJobOptions: { ...defaults, attempts: sendAttempts },
+  });
+  const maintenance = new Queue(QUEUES.maintenance, options);
+
+  return {
+    reports,
+    alerts,
+    send,
+    maintenance,
+    processReport: (reportId: string) => reports.add('process', { reportId }, { jobId: `report-${reportId}` }),
+    broadcast: (job: AlertJob) =>
+      alerts.add(job.kind, job, { jobId: ['broadcast', job.kind, job.incidentId, job.updateId].filter(Boolean).join('-') }),
+    /** Queues sends in the order given (nearest first for alerts). */
+    sendMessages: (messageIds: string[]) =>
+      send.addBulk(messageIds.map((messageId) => ({ name: 'send', data: { messageId }, opts: { jobId: `send-${messageId}` } }))),
+    async close() {
+      await Promise.all([reports.close(), alerts.close(), send.close(), maintenance.close()]);
+    },
+  };
+}
+export type Queues = ReturnType<typeof createQueues>;

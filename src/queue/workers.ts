@@ -1,0 +1,69 @@
+// The worker role: one BullMQ worker per queue, each a thin shell around a service function.
+import { type Job, Worker, type WorkerOptions } from 'bullmq';
+import type { Deps } from '../deps.js';
+import { runBroadcast } from '../services/broadcast.js';
+import { expireIncidents, reconcile } from '../services/maintenance.js';
+import { processReport } from '../services/reports.js';
+import { sendMessage } from '../services/sending.js';
+import { workerConnection } from './connection.js';
+import { type AlertJob, QUEUES, type ReportJob, type SendJob } from './names.js';
+
+export interface Workers {
+  all: Worker[];
+  /** Resolves when every worker has finished its in-flight jobs and closed. */
+  close(): Promise<void>;
+}
+
+export const MAINTENANCE_EVERY_MS = 60_000;
+
+export async function startWorkers(deps: Deps, options: { maintenanceEveryMs?: number } = {}): Promise<Workers> {
+  const connection = workerConnection(deps.config.redisUrl);
+  connection.on('error', (error: Error) => deps.log.debug({ err: error.message }, 'worker redis error'));
+  const base = (concurrency: number): WorkerOptions => ({ connection, prefix: deps.config.queuePrefix, concurrency });
+
+  const reports = new Worker<ReportJob>(QUEUES.reports, (job) => processReport(deps, job.data.reportId), base(4));
+  const alerts = new Worker<AlertJob>(QUEUES.alerts, (job) => runBroadcast(deps, job.data), base(2));
+  const send = new Worker<SendJob>(
+    QUEUES.send,
+    (job) => sendMessage(deps, job.data.messageId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+    { ...base(50), limiter: rateLimit(deps.config.sms.ratePerSecond) },
+  );
+  const maintenance = new Worker(
+    QUEUES.maintenance,
+    async () => {
+      expireIncidents(deps);
+      return reconcile(deps);
+    },
+    base(1),
+  );
+
+  const all = [reports, alerts, send, maintenance];
+  for (const worker of all) watch(deps, worker);
+  // Re-registered at every start, so a Redis that lost its data gets the schedule back; the first run is now.
+  await deps.queues.maintenance
+    .upsertJobScheduler('maintenance', { every: options.maintenanceEveryMs ?? MAINTENANCE_EVERY_MS })
+    .catch((error: Error) => deps.log.warn({ err: error.message }, 'maintenance schedule not registered yet'));
+  await reconcile(deps).catch((error: Error) => deps.log.warn({ err: error.message }, 'start-up reconcile failed'));
+
+  return {
+    all,
+    async close() {
+      await Promise.all(all.map((worker) => worker.close()));
+      connection.disconnect();
+    },
+  };
+}
+
+/** BullMQ's limiter is global across workers of a queue; rates under 1/s stretch the window instead. */
+function rateLimit(perSecond: number): WorkerOptions['limiter'] {
+  if (perSecond <= 0) return undefined;
+  return perSecond >= 1 ? { max: Math.floor(perSecond), duration: 1000 } : { max: 1, duration: Math.round(1000 / perSecond) };
+}
+
+function watch(deps: Deps, worker: Worker): void {
+  worker.on('error', (error: Error) => deps.log.error({ err: error.message, queue: worker.name }, 'worker error'));
+  worker.on('failed', (job: Job | undefined, error: Error) =>
+    deps.log.warn({ queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed'),
+  );
+}
+

@@ -1,0 +1,98 @@
+// Fan-out: who gets a broadcast, written to the ledger, then one send job per row, nearest first.
+import { inTransaction } from '../db/client.js';
+import type { Incident } from '../db/repositories/incidents.js';
+import type { PlannedMessage } from '../db/repositories/messages.js';
+import type { Deps } from '../deps.js';
+import { type BroadcastText, broadcastText } from '../domain/alert-text.js';
+import { planRecipients } from '../domain/recipients.js';
+import { isLocale, type Locale } from '../domain/types.js';
+import { areaContains } from '../geo/areas.js';
+import type { AlertJob } from '../queue/names.js';
+
+type BroadcastDeps = Pick<Deps, 'db' | 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log'>;
+
+/** Writes the ledger rows of one broadcast and queues their sends. Safe to run again: rows are unique. */
+export async function runBroadcast(deps: BroadcastDeps, job: AlertJob): Promise<number> {
+  const now = deps.now();
+  const incident = deps.repos.incidents.get(job.incidentId);
+  if (!incident) return 0;
+  const planned = job.kind === 'alert' ? planAlert(deps, incident, now) : planFollowUp(deps, incident, job);
+  if (planned === null) return 0;
+  inTransaction(deps.db, () => {
+    deps.repos.messages.plan(planned, now);
+    if (job.kind === 'alert') deps.repos.incidents.update(incident.id, { alertPlannedAt: now }, now);
+  });
+  // Every unsent row of this broadcast, not only the ones written now: a crash between the two steps loses nothing.
+  const kind = ledgerKind(job);
+  const pending = deps.repos.messages
+    .ofIncident(incident.id)
+    .filter((row) => row.kind === kind && row.status === 'queued')
+    .sort((a, b) => (a.distanceMeters ?? Infinity) - (b.distanceMeters ?? Infinity));
+  if (pending.length > 0) await deps.queues.sendMessages(pending.map((row) => row.id));
+  deps.events.incidentChanged(incident.id);
+  return pending.length;
+}
+
+function planAlert(deps: BroadcastDeps, incident: Incident, now: number): PlannedMessage[] | null {
+  // A dismissal or resolution that came first wins: the alert never goes out.
+  if (incident.status !== 'confirmed' || incident.lat === null || incident.lng === null) return null;
+  const point = { lat: incident.lat, lng: incident.lng, zip: incident.zip, precision: incident.precision ?? undefined };
+  const covering = deps.repos.committees.list().filter((committee) => areaContains(committee.area, point));
+  const candidates = deps.repos.committees.reachableMembers(covering.map((c) => c.id));
+  const reporters = new Set(deps.repos.reports.ofIncident(incident.id).flatMap((r) => (r.contactId ? [r.contactId] : [])));
+  const recipients = planRecipients(candidates, point, reporters);
+  const notAfter = (incident.confirmedAt ?? now) + deps.config.sms.alertValiditySeconds * 1000;
+  const texts = textsFor(incident, 'alert');
+  return recipients.map((r) => {
+    const locale = localeOf(deps, r.locale);
+    return {
+      dedupeKey: `alert:${incident.id}:${r.contactId}`,
+      incidentId: incident.id,
+      contactId: r.contactId,
+      kind: 'alert',
+      locale,
+      body: texts(locale),
+      distanceMeters: r.distanceMeters,
+      notAfter,
+    };
+  });
+}
+
+/** Corrections, all-clears and updates go to exactly those the alert was handed over for. */
+function planFollowUp(deps: BroadcastDeps, incident: Incident, job: AlertJob): PlannedMessage[] {
+  const kind = ledgerKind(job);
+  const audience = job.kind === 'alert' ? [] : deps.repos.messages.handedOverContacts(incident.id, 'alert');
+  const locales = deps.repos.contacts.localesOf(audience);
+  const updateText = job.updateId ? updateTextOf(deps, incident.id, job.updateId) : '';
+  const texts = textsFor(incident, job.kind as BroadcastText, updateText);
+  return audience.map((contactId) => {
+    const locale = localeOf(deps, locales.get(contactId) ?? null);
+    return { dedupeKey: `${kind}:${incident.id}:${contactId}`, incidentId: incident.id, contactId, kind, locale, body: texts(locale) };
+  });
+}
+
+function ledgerKind(job: AlertJob): string {
+  return job.kind === 'update' ? `update:${job.updateId ?? ''}` : job.kind;
+}
+
+function updateTextOf(deps: BroadcastDeps, incidentId: string, updateId: string): string {
+  const event = deps.repos.incidents.events(incidentId).find((e) => e.type === 'update' && e.detail?.['updateId'] === updateId);
+  return typeof event?.detail?.['text'] === 'string' ? event.detail['text'] : '';
+}
+
+/** One text per language, composed once per broadcast. */
+function textsFor(incident: Incident, kind: BroadcastText, updateText = ''): (locale: Locale) => string {
+  const cache = new Map<Locale, string>();
+  return (locale) => {
+    let text = cache.get(locale);
+    if (text === undefined) {
+      text = broadcastText(kind, locale, incident, updateText);
+      cache.set(locale, text);
+    }
+    return text;
+  };
+}
+
+function localeOf(deps: BroadcastDeps, locale: string | null): Locale {
+  return locale && isLocale(locale) ? locale : deps.config.defaultLocale;
+}

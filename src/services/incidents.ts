@@ -1,0 +1,75 @@
+// What a dispatcher does to an incident. Each is a race-free status change, an audit line, and a broadcast.
+import { inTransaction } from '../db/client.js';
+import type { Deps } from '../deps.js';
+import type { IncidentStatus } from '../domain/types.js';
+import type { AlertJob } from '../queue/names.js';
+
+type IncidentDeps = Pick<Deps, 'db' | 'repos' | 'now' | 'queues' | 'events' | 'log'>;
+
+export type ActionResult = 'done' | 'unchanged' | 'conflict' | 'not_found';
+
+export async function confirmIncident(deps: IncidentDeps, id: string, userId: string): Promise<ActionResult> {
+  const now = deps.now();
+  const result = inTransaction(deps.db, (): ActionResult => {
+    const incident = deps.repos.incidents.get(id);
+    if (!incident || incident.mergedIntoId) return 'not_found';
+    if (incident.status === 'confirmed') return 'unchanged';
+    if (incident.lat === null || !deps.repos.incidents.transition(id, ['new', 'verifying'], { status: 'confirmed', confirmedAt: now }, now)) {
+      return 'conflict';
+    }
+    deps.repos.incidents.addEvent(id, 'confirmed', now, {}, userId);
+    deps.repos.audit.record('incident.confirm', now, { actorUserId: userId, target: id });
+    return 'done';
+  });
+  if (result === 'done') await broadcast(deps, { incidentId: id, kind: 'alert' });
+  return result;
+}
+
+/**
+ * False alarm. Before confirmation no alert is ever sent; after it, alerts not yet handed over are cancelled
+ * and a correction goes to everyone who got one.
+ */
+export async function dismissIncident(deps: IncidentDeps, id: string, userId: string): Promise<ActionResult> {
+  return close(deps, id, userId, 'dismissed', ['new', 'verifying', 'confirmed'], 'correction');
+}
+
+/** All clear, to exactly those the alert was handed over for; alerts not yet handed over are cancelled. */
+export async function resolveIncident(deps: IncidentDeps, id: string, userId: string): Promise<ActionResult> {
+  return close(deps, id, userId, 'resolved', ['confirmed'], 'all_clear');
+}
+
+async function close(
+  deps: IncidentDeps,
+  id: string,
+  userId: string,
+  to: IncidentStatus,
+  from: IncidentStatus[],
+  followUp: 'correction' | 'all_clear',
+): Promise<ActionResult> {
+  const now = deps.now();
+  const result = inTransaction(deps.db, (): { result: ActionResult; wasConfirmed?: boolean } => {
+    const incident = deps.repos.incidents.get(id);
+    if (!incident || incident.mergedIntoId) return { result: 'not_found' };
+    if (incident.status === to) return { result: 'unchanged' };
+    if (!deps.repos.incidents.transition(id, from, { status: to, closedAt: now }, now)) return { result: 'conflict' };
+    const cancelled = deps.repos.messages.cancelPending(id, ['alert'], now);
+    deps.repos.incidents.addEvent(id, to, now, { cancelledAlerts: cancelled }, userId);
+    deps.repos.audit.record(`incident.${to === 'dismissed' ? 'dismiss' : 'resolve'}`, now, { actorUserId: userId, target: id });
+    return { result: 'done', wasConfirmed: incident.status === 'confirmed' };
+  });
+  if (result.result === 'done') {
+    if (result.wasConfirmed) await broadcast(deps, { incidentId: id, kind: followUp });
+    else deps.events.incidentChanged(id);
+  }
+  return result.result;
+}
+
+/** Queues a broadcast; if Redis is away the reconciler queues it later (the incident's state says what is owed). */
+async function broadcast(deps: IncidentDeps, job: AlertJob): Promise<void> {
+  try {
+    await deps.queues.broadcast(job);
+  } catch (error) {
+    deps.log.warn({ err: (error as Error).message, incidentId: job.incidentId }, 'broadcast not queued now; the reconciler will');
+  }
+  deps.events.incidentChanged(job.incidentId);
+}

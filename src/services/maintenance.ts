@@ -1,0 +1,37 @@
+// The worker role's periodic duties: expire stale incidents, close follow-up windows, and re-queue anything the
+// database says is unfinished, so that a lost Redis or a killed worker loses nothing.
+import type { Deps } from '../deps.js';
+import { PAUSE_KEY, SEND_LEASE_MS } from './sending.js';
+
+type MaintenanceDeps = Pick<Deps, 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log'>;
+
+/** Reports younger than this are still on their way through their first job. */
+const GRACE_MS = 5_000;
+
+export function expireIncidents(deps: MaintenanceDeps): number {
+  const now = deps.now();
+  const stale = deps.repos.incidents.staleUnconfirmed(now - deps.config.incidentExpireMinutes * 60_000);
+  for (const incident of stale) {
+    if (deps.repos.incidents.transition(incident.id, ['new', 'verifying'], { status: 'expired', closedAt: now }, now)) {
+      deps.repos.incidents.addEvent(incident.id, 'expired', now);
+      deps.events.incidentChanged(incident.id);
+    }
+  }
+  return stale.length;
+}
+
+export async function reconcile(deps: MaintenanceDeps): Promise<{ reports: number; broadcasts: number; sends: number }> {
+  const now = deps.now();
+  const reports = deps.repos.reports.unprocessed(now - GRACE_MS);
+  for (const report of reports) await deps.queues.processReport(report.id);
+  const incidents = deps.repos.incidents.confirmedWithoutPlan();
+  for (const incident of incidents) await deps.queues.broadcast({ incidentId: incident.id, kind: 'alert' });
+  let sends = 0;
+  if (!deps.repos.systemState.get(PAUSE_KEY)) {
+    const rows = deps.repos.messages.unfinished(now, SEND_LEASE_MS).filter((row) => row.createdAt < now - GRACE_MS);
+    if (rows.length > 0) await deps.queues.sendMessages(rows.map((row) => row.id));
+    sends = rows.length;
+  }
+  deps.repos.users.deleteExpiredSessions(now);
+  return { reports: reports.length, broadcasts: incidents.length, sends };
+}

@@ -1,0 +1,103 @@
+// Sends one ledger row. The row, not the job, decides: it is claimed (marked under way) before the provider is
+// called, and a row whose earlier attempt ended in doubt is looked up at the provider before it is sent again.
+import type { Deps } from '../deps.js';
+import { ProviderError } from '../sms/provider.js';
+
+type SendDeps = Pick<Deps, 'repos' | 'sms' | 'now' | 'log' | 'queues'>;
+
+/** How long a claim holds: past it, the worker that claimed the row is presumed dead. */
+export const SEND_LEASE_MS = 60_000;
+export const PAUSE_KEY = 'sending_paused';
+
+export type SendOutcome = 'sent' | 'already' | 'skipped' | 'busy' | 'paused' | 'expired' | 'failed' | 'found';
+
+/**
+ * Throws a ProviderError when the attempt may be retried (the row is left `queued` or `unknown`);
+ * `finalAttempt` marks the row failed instead, so no message is ever dropped silently.
+ */
+export async function sendMessage(deps: SendDeps, messageId: string, finalAttempt: boolean): Promise<SendOutcome> {
+  const { repos } = deps;
+  const row = repos.messages.get(messageId);
+  if (!row) return 'skipped';
+  if (repos.messages.isFinal(row.status)) return 'already';
+  if (repos.systemState.get(PAUSE_KEY)) return 'paused';
+  const now = deps.now();
+  if (row.notAfter !== null && now > row.notAfter) {
+    repos.messages.setStatus(row.id, 'expired', now);
+    return 'expired';
+  }
+  const contact = repos.contacts.get(row.contactId);
+  const phone = contact && contact.stoppedAt === null && contact.unreachableAt === null ? repos.contacts.phoneOf(contact) : null;
+  if (!phone) {
+    repos.messages.setStatus(row.id, 'cancelled', now, contact?.stoppedAt ? 'stopped' : 'unreachable');
+    return 'skipped';
+  }
+
+  const inDoubt = row.status === 'unknown' || row.status === 'sending';
+  if (!repos.messages.claim(row.id, now, SEND_LEASE_MS)) return 'busy';
+
+  try {
+    if (inDoubt) {
+      const found = await deps.sms.findSent(phone, row.sendingAt ?? row.createdAt, row.body);
+      if (found) {
+        repos.messages.markSent(row.id, found, deps.now());
+        return 'found';
+      }
+    }
+    const validitySeconds = row.notAfter !== null ? (row.notAfter - deps.now()) / 1000 : undefined;
+    const { sid } = await deps.sms.send({ to: phone, body: row.body, validitySeconds });
+    repos.messages.markSent(row.id, sid, deps.now());
+    return 'sent';
+  } catch (error) {
+    return handleFailure(deps, row.id, row.contactId, error, finalAttempt);
+  }
+}
+
+async function handleFailure(deps: SendDeps, id: string, contactId: string, error: unknown, finalAttempt: boolean): Promise<SendOutcome> {
+  const { repos } = deps;
+  const now = deps.now();
+  const e = error instanceof ProviderError ? error : new ProviderError('retryable', 'internal', String(error), true);
+  switch (e.kind) {
+    case 'recipient':
+      repos.messages.setStatus(id, 'failed', now, e.code);
+      if (e.code === '21610') repos.contacts.markStopped(contactId, now);
+      else repos.contacts.markUnreachable(contactId, now);
+      return 'failed';
+    case 'permanent':
+      repos.messages.setStatus(id, 'failed', now, e.code);
+      return 'failed';
+    case 'account':
+      // Nothing was accepted; the row waits, and so does every other until an operator resumes sending.
+      repos.messages.setStatus(id, 'queued', now, e.code);
+      await pauseSending(deps, e.code);
+      return 'paused';
+    case 'retryable':
+      if (finalAttempt) {
+        repos.messages.setStatus(id, e.maybeAccepted ? 'unknown' : 'failed', now, e.code);
+        if (!e.maybeAccepted) return 'failed';
+      } else {
+        repos.messages.setStatus(id, e.maybeAccepted ? 'unknown' : 'queued', now, e.code);
+      }
+      throw e;
+  }
+}
+
+export async function pauseSending(deps: Pick<Deps, 'repos' | 'now' | 'log' | 'queues'>, code: string): Promise<void> {
+  const now = deps.now();
+  if (!deps.repos.systemState.get(PAUSE_KEY)) {
+    deps.repos.systemState.set(PAUSE_KEY, { code, since: new Date(now).toISOString() }, now);
+    deps.repos.audit.record('sending.paused', now, { detail: { code } });
+    deps.log.error({ code }, 'provider refused the account or sender: sending paused until an operator resumes it');
+  }
+  await deps.queues.send.pause().catch(() => undefined);
+}
+
+export async function resumeSending(deps: Pick<Deps, 'repos' | 'now' | 'queues'>, userId: string): Promise<number> {
+  const now = deps.now();
+  deps.repos.systemState.clear(PAUSE_KEY);
+  deps.repos.audit.record('sending.resumed', now, { actorUserId: userId });
+  await deps.queues.send.resume();
+  const rows = deps.repos.messages.unfinished(now, SEND_LEASE_MS);
+  if (rows.length > 0) await deps.queues.sendMessages(rows.map((row) => row.id));
+  return rows.length;
+}

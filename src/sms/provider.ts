@@ -1,0 +1,39 @@
+// What the rest of the system needs from an SMS provider. Twilio in production, the outbox in development.
+
+export interface OutgoingSms {
+  to: string;
+  body: string;
+  /** Seconds after which the provider must drop the message rather than deliver it late. */
+  validitySeconds?: number;
+}
+
+export interface SmsProvider {
+  readonly name: 'twilio' | 'outbox';
+  /** Hands one message to the provider; resolves with the provider's id for it. Throws ProviderError. */
+  send(message: OutgoingSms): Promise<{ sid: string }>;
+  /** After a crash mid-send: the id of a message with this body sent to `to` since `since`, if the provider has one. */
+  findSent(to: string, since: number, body: string): Promise<string | null>;
+  /** Deletes a processed message (and its media) from the provider's storage. */
+  deleteMessage(sid: string): Promise<void>;
+}
+
+/**
+ * - `retryable`: try again later (429, 5xx, timeouts, garbled answers).
+ * - `recipient`: this number can't get messages (stopped, invalid); never retried.
+ * - `account`: nothing can be sent until an operator fixes the account or sender; sending pauses.
+ * - `permanent`: this message can never be sent; not retried.
+ */
+export type ProviderErrorKind = 'retryable' | 'recipient' | 'account' | 'permanent';
+
+export class ProviderError extends Error {
+  override name = 'ProviderError';
+  constructor(
+    readonly kind: ProviderErrorKind,
+    readonly code: string,
+    message: string,
+    /** Whether the provider may have accepted the message anyway (a timeout): check before sending again. */
+    readonly maybeAccepted = false,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,69 @@
+import twilio from 'twilio';
+import { fromTwilioError } from './errors.js';
+import type { OutgoingSms, SmsProvider } from './provider.js';
+
+export interface TwilioProviderOptions {
+  accountSid: string;
+  authToken: string;
+  fromNumber?: string;
+  messagingServiceSid?: string;
+  /** Points the SDK's `api` domain elsewhere (tests, staging). */
+  apiBaseUrl?: string;
+  statusCallbackUrl: string;
+  timeoutMs: number;
+}
+
+// How far the provider's clock may be from ours when matching a message after a crash.
+const CLOCK_SKEW_MS = 5 * 60_000;
+
+export function createTwilioProvider(options: TwilioProviderOptions): SmsProvider {
+  // `env: {}` keeps the SDK from reading process.env on its own; retries are ours (BullMQ), not the SDK's.
+  const client = twilio(options.accountSid, options.authToken, { env: {}, timeout: options.timeoutMs, autoRetry: false, keepAlive: true });
+  if (options.apiBaseUrl) client.api.baseUrl = options.apiBaseUrl;
+  const sender = options.messagingServiceSid
+    ? { messagingServiceSid: options.messagingServiceSid }
+    : { from: options.fromNumber ?? '' };
+
+  return {
+    name: 'twilio',
+
+    async send(message: OutgoingSms) {
+      try {
+        const created = await client.messages.create({
+          ...sender,
+          to: message.to,
+          body: message.body,
+          statusCallback: options.statusCallbackUrl,
+          ...(message.validitySeconds !== undefined ? { validityPeriod: Math.max(1, Math.min(36_000, Math.ceil(message.validitySeconds))) } : {}),
+        });
+        if (typeof created.sid !== 'string' || !created.sid.startsWith('SM') && !created.sid.startsWith('MM')) {
+          throw Object.assign(new Error('twilio: answer without a message sid'), { code: 'MALFORMED' });
+        }
+        return { sid: created.sid };
+      } catch (error) {
+        throw fromTwilioError(error);
+      }
+    },
+
+    async findSent(to, since, body) {
+      try {
+        const recent = await client.messages.list({ to, limit: 50 });
+        const match = recent.find(
+          (m) => m.body === body && (m.dateCreated ? m.dateCreated.getTime() >= since - CLOCK_SKEW_MS : true),
+        );
+        return match?.sid ?? null;
+      } catch (error) {
+        throw fromTwilioError(error);
+      }
+    },
+
+    async deleteMessage(sid) {
+      try {
+        await client.messages(sid).remove();
+      } catch (error) {
+        const e = fromTwilioError(error);
+        if (e.code !== '20404') throw e;
+      }
+    },
+  };
+}

@@ -1,0 +1,291 @@
+import twilio from 'twilio';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { countSegments, startFakeTwilio, type FakeTwilio } from '../support/fake-twilio.js';
+
+const FROM = '+15555550199';
+const TO = '+15555550100';
+const OTHER = '+15555550101';
+
+let fake: FakeTwilio;
+let client: twilio.Twilio;
+
+function makeClient(f: FakeTwilio, opts: twilio.ClientOpts = {}, sid = f.accountSid): twilio.Twilio {
+  const c = twilio(sid, 'test-auth-token', opts);
+  c.api.baseUrl = f.url;
+  return c;
+}
+
+/** Runs `fn`, expects it to reject, returns the rejection. */
+async function rejection(fn: () => Promise<unknown>): Promise<Record<string, unknown> & Error> {
+  try {
+    await fn();
+  } catch (err) {
+    return err as Record<string, unknown> & Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+beforeAll(async () => {
+  fake = await startFakeTwilio();
+  client = makeClient(fake);
+});
+afterEach(() => fake.reset());
+afterAll(() => fake.close());
+
+describe('fake Twilio with the real SDK', () => {
+  it('creates a message and records it', async () => {
+    const msg = await client.messages.create({
+      to: TO,
+      from: FROM,
+      body: 'ICE checkpoint reported at 5th & Main',
+      statusCallback: 'https://example.test/twilio/status',
+      validityPeriod: 600,
+    });
+
+    expect(msg.sid).toMatch(/^SM[0-9a-f]{32}$/);
+    expect(msg.accountSid).toBe(fake.accountSid);
+    expect(msg.to).toBe(TO);
+    expect(msg.from).toBe(FROM);
+    expect(msg.status).toBe('queued');
+    expect(msg.direction).toBe('outbound-api');
+    expect(msg.numSegments).toBe('1');
+    expect(msg.dateCreated).toBeInstanceOf(Date); // RFC 2822 parsed by the SDK
+    expect(Math.abs(msg.dateCreated.getTime() - Date.now())).toBeLessThan(5_000);
+    expect(msg.dateSent).toBeNull();
+    expect(msg.errorCode).toBeNull();
+    expect(msg.price).toBeNull();
+    expect(msg.uri).toBe(`/2010-04-01/Accounts/${fake.accountSid}/Messages/${msg.sid}.json`);
+
+    expect(fake.requests).toBe(1);
+    expect(fake.sent).toHaveLength(1);
+    expect(fake.sent[0]).toMatchObject({
+      sid: msg.sid,
+      to: TO,
+      from: FROM,
+      messagingServiceSid: null,
+      body: 'ICE checkpoint reported at 5th & Main',
+      statusCallback: 'https://example.test/twilio/status',
+      validityPeriod: 600,
+    });
+    expect(fake.sent[0]!.createdAt).toBeInstanceOf(Date);
+  });
+
+  it('accepts a Messaging Service sender and media like Twilio does', async () => {
+    const mg = `MG${'a'.repeat(32)}`;
+    const msg = await client.messages.create({
+      to: TO,
+      messagingServiceSid: mg,
+      body: 'ñ🙂 unicode',
+      mediaUrl: ['https://example.test/a.jpg', 'https://example.test/b.jpg'],
+    });
+    expect(msg.status).toBe('accepted');
+    expect(msg.from).toBeNull();
+    expect(msg.messagingServiceSid).toBe(mg);
+    expect(msg.numMedia).toBe('2');
+    expect(fake.sent[0]).toMatchObject({ from: null, messagingServiceSid: mg, validityPeriod: null, statusCallback: null });
+    expect(fake.sent[0]!.mediaUrls).toEqual(['https://example.test/a.jpg', 'https://example.test/b.jpg']);
+  });
+
+  it('lists newest first, filters by To / DateSent and pages', async () => {
+    const first = await client.messages.create({ to: TO, from: FROM, body: 'one' });
+    await client.messages.create({ to: OTHER, from: FROM, body: 'other' });
+    const second = await client.messages.create({ to: TO, from: FROM, body: 'two' });
+
+    const list = await client.messages.list({ to: TO });
+    expect(list.map((m) => m.sid)).toEqual([second.sid, first.sid]);
+    expect(list[0]!.body).toBe('two');
+
+    expect(await client.messages.list({ from: FROM })).toHaveLength(3);
+    expect(await client.messages.list({ dateSentAfter: new Date(Date.now() - 60_000) })).toHaveLength(3);
+    expect(await client.messages.list({ dateSentBefore: new Date(Date.now() - 60_000) })).toHaveLength(0);
+    expect(await client.messages.list({ to: '+15555550000' })).toEqual([]);
+
+    // pageSize 1 forces the SDK to follow next_page_uri
+    const paged = await client.messages.list({ pageSize: 1 });
+    expect(paged).toHaveLength(3);
+    const page = await client.messages.page({ to: TO, pageSize: 1 });
+    expect(page.instances).toHaveLength(1);
+    const next = await page.nextPage();
+    expect(next?.instances[0]?.sid).toBe(first.sid);
+  });
+
+  it('fetches and deletes a message; unknown sids are 404', async () => {
+    const msg = await client.messages.create({ to: TO, from: FROM, body: 'bye' });
+    expect((await client.messages(msg.sid).fetch()).body).toBe('bye');
+
+    expect(await client.messages(msg.sid).remove()).toBe(true);
+    expect(fake.deleted).toEqual([msg.sid]);
+    expect(fake.sent).toHaveLength(1); // history of what was sent is kept
+
+    const err = await rejection(() => client.messages(msg.sid).fetch());
+    expect(err).toBeInstanceOf(twilio.RestException);
+    expect(err).toMatchObject({ status: 404, code: 20404 });
+    expect(await rejection(() => client.messages(msg.sid).remove())).toMatchObject({ status: 404, code: 20404 });
+  });
+
+  it('deletes media, recordings and seeded inbound messages', async () => {
+    const inbound = fake.addInbound({ from: TO, to: FROM, body: 'raid at the plant', numMedia: 1 });
+    const mediaSid = inbound.mediaSids[0]!;
+    expect(await client.messages(inbound.sid).media(mediaSid).remove()).toBe(true);
+    expect(await client.messages(inbound.sid).remove()).toBe(true);
+
+    const recording = fake.addRecording();
+    expect(await client.recordings(recording).remove()).toBe(true);
+    expect(fake.deleted).toEqual([mediaSid, inbound.sid, recording]);
+
+    const unknown = await rejection(() => client.recordings(`RE${'0'.repeat(32)}`).remove());
+    expect(unknown).toMatchObject({ status: 404, code: 20404 });
+  });
+
+  it('surfaces a 429 as a RestException with code 20429, then recovers', async () => {
+    fake.failNext(1, { status: 429, code: 20429 });
+    const err = await rejection(() => client.messages.create({ to: TO, from: FROM, body: 'x' }));
+    expect(err).toBeInstanceOf(twilio.RestException);
+    expect(err).toMatchObject({
+      status: 429,
+      code: 20429,
+      message: 'Too Many Requests',
+      moreInfo: 'https://www.twilio.com/docs/errors/20429',
+    });
+
+    await client.messages.create({ to: TO, from: FROM, body: 'x' });
+    expect(fake.requests).toBe(2);
+    expect(fake.sent).toHaveLength(1);
+    expect(fake.attempts.map((a) => a.outcome)).toEqual(['rejected', 'accepted']);
+  });
+
+  it('the SDK autoRetry option retries 429s by itself', async () => {
+    const retrying = makeClient(fake, { autoRetry: true, maxRetryDelay: 20 });
+    fake.failNext(2, { status: 429 });
+    await retrying.messages.create({ to: TO, from: FROM, body: 'x' });
+    expect(fake.requests).toBe(3);
+    expect(fake.sent).toHaveLength(1);
+  });
+
+  it('failFor gives a permanent per-recipient error (21610)', async () => {
+    fake.failFor(TO, { status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' });
+    for (let i = 0; i < 2; i++) {
+      const err = await rejection(() => client.messages.create({ to: TO, from: FROM, body: 'x' }));
+      expect(err).toMatchObject({ status: 400, code: 21610, message: 'Attempt to send to unsubscribed recipient' });
+    }
+    await client.messages.create({ to: OTHER, from: FROM, body: 'x' });
+    expect(fake.sent.map((m) => m.to)).toEqual([OTHER]);
+    expect(fake.requests).toBe(3);
+  });
+
+  it('failAll fails every create until cleared (401 / 20003)', async () => {
+    fake.failAll({ status: 401, code: 20003 });
+    for (const to of [TO, OTHER]) {
+      const err = await rejection(() => client.messages.create({ to, from: FROM, body: 'x' }));
+      expect(err).toMatchObject({ status: 401, code: 20003, message: 'Authenticate' });
+    }
+    fake.failAll(null);
+    await client.messages.create({ to: TO, from: FROM, body: 'x' });
+    expect(fake.sent).toHaveLength(1);
+  });
+
+  it('failNext is consumed in order, before failAll and failFor', async () => {
+    fake.failFor(TO, { status: 400, code: 21211 });
+    fake.failNext(1, { status: 500 });
+    fake.failNext(1, { status: 503 });
+    const codes: unknown[] = [];
+    for (let i = 0; i < 3; i++) codes.push((await rejection(() => client.messages.create({ to: TO, from: FROM, body: 'x' }))).code);
+    expect(codes).toEqual([20500, 20503, 21211]);
+    fake.clearFaults();
+    await client.messages.create({ to: TO, from: FROM, body: 'x' });
+    expect(fake.sent).toHaveLength(1);
+  });
+
+  it('rejects wrong credentials with 401 / 20003', async () => {
+    const other = makeClient(fake, {}, `AC${'1'.repeat(32)}`);
+    const err = await rejection(() => other.messages.create({ to: TO, from: FROM, body: 'x' }));
+    expect(err).toBeInstanceOf(twilio.RestException);
+    expect(err).toMatchObject({ status: 401, code: 20003 });
+    expect(fake.requests).toBe(1);
+    expect(fake.sent).toHaveLength(0);
+  });
+
+  it('validates like Twilio (21602 missing body, 21211 bad number)', async () => {
+    expect(await rejection(() => client.messages.create({ to: TO, from: FROM }))).toMatchObject({ status: 400, code: 21602 });
+    expect(await rejection(() => client.messages.create({ to: '555-0100', from: FROM, body: 'x' }))).toMatchObject({
+      status: 400,
+      code: 21211,
+    });
+    expect(fake.sent).toHaveLength(0);
+    expect(fake.requests).toBe(2);
+  });
+
+  it('a malformed 200 body surfaces as a SyntaxError, not a RestException', async () => {
+    fake.failNext(1, { kind: 'malformed' });
+    const err = await rejection(() => client.messages.create({ to: TO, from: FROM, body: 'x' }));
+    expect(err).toBeInstanceOf(SyntaxError);
+    expect(fake.sent).toHaveLength(0);
+  });
+
+  it('a hung request surfaces as an axios timeout (ECONNABORTED)', async () => {
+    const impatient = makeClient(fake, { timeout: 200 });
+    fake.failNext(1, { kind: 'hang' });
+    const err = await rejection(() => impatient.messages.create({ to: TO, from: FROM, body: 'x' }));
+    expect(err).not.toBeInstanceOf(twilio.RestException);
+    expect(err).toMatchObject({ isAxiosError: true, code: 'ECONNABORTED' });
+    expect(err.message).toMatch(/timeout of 200ms exceeded/);
+    expect(fake.attempts[0]).toMatchObject({ outcome: 'hang', status: null });
+  });
+
+  it('close() destroys hung sockets promptly', async () => {
+    const own = await startFakeTwilio();
+    const c = makeClient(own); // default 30 s SDK timeout
+    own.failAll({ kind: 'hang' });
+    const pending = c.messages.create({ to: TO, from: FROM, body: 'x' }).catch((e: unknown) => e);
+    await own.waitForRequests(1);
+    const started = Date.now();
+    await own.close();
+    expect(await pending).toMatchObject({ code: 'ECONNRESET' });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await own.close(); // idempotent
+  });
+
+  it('waitForSent resolves on the event, without polling', async () => {
+    const seen: string[] = [];
+    const listener = (m: { to: string }): void => void seen.push(m.to);
+    fake.on('sent', listener);
+    const waiting = fake.waitForSent(5);
+    await Promise.all(Array.from({ length: 5 }, (_, i) => client.messages.create({ to: `+1555555020${i}`, from: FROM, body: `n${i}` })));
+    const sent = await waiting;
+    expect(sent).toHaveLength(5);
+    expect(seen).toHaveLength(5);
+    fake.off('sent', listener);
+    // already satisfied → resolves at once
+    expect(await fake.waitForSent(5, 1)).toHaveLength(5);
+  });
+
+  it('waitForSent rejects with a helpful message on timeout', async () => {
+    fake.failNext(2, { status: 429 });
+    await rejection(() => client.messages.create({ to: TO, from: FROM, body: 'x' }));
+    await client.messages.create({ to: TO, from: FROM, body: 'x' }).catch(() => undefined);
+    const err = await rejection(() => fake.waitForSent(3, 50));
+    expect(err.message).toMatch(/timed out after 50 ms waiting for 3 accepted message/);
+    expect(err.message).toMatch(/0 message\(s\) accepted out of 2 create request\(s\) \(failed: 2× 429\/20429\)/);
+  });
+
+  it('reset() clears messages, counters and faults', async () => {
+    await client.messages.create({ to: TO, from: FROM, body: 'x' });
+    fake.failAll({ status: 500 });
+    const sentRef = fake.sent;
+    fake.reset();
+    expect(sentRef).toHaveLength(0); // cleared in place
+    expect(fake.requests).toBe(0);
+    expect(await client.messages.list({})).toEqual([]);
+    await client.messages.create({ to: TO, from: FROM, body: 'x' });
+    expect(fake.sent).toHaveLength(1);
+  });
+
+  it('counts segments like carriers do', () => {
+    expect(countSegments('a'.repeat(160))).toBe(1);
+    expect(countSegments('a'.repeat(161))).toBe(2);
+    expect(countSegments('€'.repeat(80))).toBe(1); // extension chars take two septets
+    expect(countSegments('ñ'.repeat(160))).toBe(1); // ñ is GSM-7
+    expect(countSegments('á'.repeat(70))).toBe(1); // á is not
+    expect(countSegments('á'.repeat(71))).toBe(2);
+  });
+});
