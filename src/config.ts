@@ -39,6 +39,7 @@ const envSchema = z.object({
   TWILIO_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   SMS_RATE_PER_SECOND: nonNegative.default(10),
   SMS_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  SMS_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
   DATA_KEY: optionalText,
   DATA_KEY_PREVIOUS: optionalText,
   HASH_KEY: optionalText,
@@ -72,6 +73,8 @@ export interface Config {
     provider: 'twilio' | 'outbox';
     ratePerSecond: number;
     sendAttempts: number;
+    /** First retry delay; it doubles per attempt, with jitter. */
+    retryBaseMs: number;
     alertValiditySeconds: number;
   };
   twilio: {
@@ -156,6 +159,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
       provider,
       ratePerSecond: e.SMS_RATE_PER_SECOND,
       sendAttempts: e.SMS_SEND_ATTEMPTS,
+      retryBaseMs: e.SMS_RETRY_BASE_MS,
       alertValiditySeconds: e.ALERT_VALIDITY_SECONDS,
     },
     twilio: {

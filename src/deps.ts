@@ -65,7 +65,7 @@ export function createDeps(config: Config, log: Logger, options: { now?: () => n
   const redis = producerConnection(config.redisUrl);
   // An 'error' listener keeps a Redis outage from crashing the process; health reports it instead.
   redis.on('error', (error: Error) => log.debug({ err: error.message }, 'redis connection error'));
-  const queues = createQueues(redis, config.queuePrefix, config.sms.sendAttempts);
+  const queues = createQueues(redis, config.queuePrefix, { attempts: config.sms.sendAttempts, baseMs: config.sms.retryBaseMs });
   for (const queue of [queues.reports, queues.alerts, queues.send, queues.maintenance]) {
     queue.on('error', (error: Error) => log.debug({ err: error.message, queue: queue.name }, 'queue error'));
   }

@@ -4,20 +4,20 @@ import { type AlertJob, QUEUES, type ReportJob, type SendJob } from './names.js'
 
 // Completed jobs are dropped at once: the SQLite ledger, not BullMQ, remembers what was done, and a freed job id
 // lets the reconciler queue the same row again if it must. Failures are logged and the rows stay unfinished.
-const defaults: JobsOptions = {
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 1000, jitter: 0.5 },
-  removeOnComplete: true,
-  removeOnFail: true,
-};
-
-export function createQueues(connection: Redis, prefix: string, sendAttempts: number) {
+export function createQueues(connection: Redis, prefix: string, retry: { attempts: number; baseMs: number }) {
+  const defaults: JobsOptions = {
+    attempts: 8,
+    // Exponential with jitter, so that many failed sends don't all come back in the same instant.
+    backoff: { type: 'exponential', delay: retry.baseMs, jitter: 0.5 },
+    removeOnComplete: true,
+    removeOnFail: true,
+  };
   const options = { connection, prefix, defaultJobOptions: defaults };
   const reports = new Queue<ReportJob>(QUEUES.reports, options);
   const alerts = new Queue<AlertJob>(QUEUES.alerts, options);
   const send = new Queue<SendJob>(QUEUES.send, {
     ...options,
-    defaultJobOptions: { ...defaults, attempts: sendAttempts },
+    defaultJobOptions: { ...defaults, attempts: retry.attempts },
   });
   const maintenance = new Queue(QUEUES.maintenance, options);
 

@@ -69,7 +69,7 @@ async function handleFailure(deps: SendDeps, id: string, contactId: string, erro
     case 'account':
       // Nothing was accepted; the row waits, and so does every other until an operator resumes sending.
       repos.messages.setStatus(id, 'queued', now, e.code);
-      await pauseSending(deps, e.code);
+      pauseSending(deps, e.code);
       return 'paused';
     case 'retryable':
       if (finalAttempt) {
@@ -82,21 +82,23 @@ async function handleFailure(deps: SendDeps, id: string, contactId: string, erro
   }
 }
 
-export async function pauseSending(deps: Pick<Deps, 'repos' | 'now' | 'log' | 'queues'>, code: string): Promise<void> {
+/**
+ * The flag lives in SQLite, shared by every worker: jobs that find it set leave their rows queued and finish,
+ * and resuming queues every waiting row again. (BullMQ's own queue pause is not used: the ledger is the truth.)
+ */
+export function pauseSending(deps: Pick<Deps, 'repos' | 'now' | 'log'>, code: string): void {
   const now = deps.now();
   if (!deps.repos.systemState.get(PAUSE_KEY)) {
     deps.repos.systemState.set(PAUSE_KEY, { code, since: new Date(now).toISOString() }, now);
     deps.repos.audit.record('sending.paused', now, { detail: { code } });
     deps.log.error({ code }, 'provider refused the account or sender: sending paused until an operator resumes it');
   }
-  await deps.queues.send.pause().catch(() => undefined);
 }
 
 export async function resumeSending(deps: Pick<Deps, 'repos' | 'now' | 'queues'>, userId: string): Promise<number> {
   const now = deps.now();
   deps.repos.systemState.clear(PAUSE_KEY);
   deps.repos.audit.record('sending.resumed', now, { actorUserId: userId });
-  await deps.queues.send.resume();
   const rows = deps.repos.messages.unfinished(now, SEND_LEASE_MS);
   if (rows.length > 0) await deps.queues.sendMessages(rows.map((row) => row.id));
   return rows.length;

@@ -26,6 +26,8 @@ export type Fault =
   | { status: number; code?: number; message?: string }
   /** Answer 200 with a body that is not JSON. */
   | { kind: 'malformed' }
+  /** Accept and keep the message (it is in `sent` and in the message list), but answer a body that is not JSON. */
+  | { kind: 'accepted-garbled' }
   /** Never answer (the socket is destroyed by close()). */
   | { kind: 'hang' };
 
@@ -205,7 +207,7 @@ function checkFault(fault: Fault): Fault {
     if (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599) {
       throw new TypeError(`fake-twilio: fault status must be an HTTP status, got ${String(fault.status)}`);
     }
-  } else if (fault.kind !== 'malformed' && fault.kind !== 'hang') {
+  } else if (fault.kind !== 'malformed' && fault.kind !== 'hang' && fault.kind !== 'accepted-garbled') {
     throw new TypeError(`fake-twilio: unknown fault kind ${String((fault as { kind: unknown }).kind)}`);
   }
   return fault;
@@ -563,7 +565,8 @@ class FakeTwilioServer implements FakeTwilio {
   private createMessage(res: ServerResponse, form: URLSearchParams): void {
     const to = form.get('To');
     const fault = this.takeFault(to);
-    if (fault) {
+    const garble = fault !== undefined && fault !== null && !isStatusFault(fault) && fault.kind === 'accepted-garbled';
+    if (fault && !garble) {
       if (isStatusFault(fault)) {
         const code = fault.code ?? DEFAULT_CODES[fault.status] ?? 20000 + fault.status;
         this.attempt(to, 'rejected', fault.status, code, null);
@@ -632,7 +635,12 @@ class FakeTwilioServer implements FakeTwilio {
       createdAt: now,
     };
     this.sent.push(sent);
-    sendJson(res, 201, JSON.stringify(this.toJson(stored)));
+    if (garble) {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(MALFORMED_BODY) });
+      res.end(MALFORMED_BODY);
+    } else {
+      sendJson(res, 201, JSON.stringify(this.toJson(stored)));
+    }
     this.attempt(to, 'accepted', 201, null, sid);
     this.emitter.emit('sent', sent);
   }

@@ -58,7 +58,16 @@ export function testKeys(): Record<string, string> {
 let sidCounter = 0;
 export const newMessageSid = () => `SM${randomBytes(12).toString('hex')}${(sidCounter++).toString(16).padStart(8, '0')}`;
 
-export async function startSystem(options: { env?: Record<string, string>; workers?: boolean } = {}): Promise<TestSystem> {
+/** A clock tests can move forward instead of waiting: time windows are checked against it. */
+export class TestClock {
+  private offset = 0;
+  now = (): number => Date.now() + this.offset;
+  advance(ms: number): void {
+    this.offset += ms;
+  }
+}
+
+export async function startSystem(options: { env?: Record<string, string>; workers?: boolean; clock?: TestClock } = {}): Promise<TestSystem> {
   const dir = mkdtempSync(join(tmpdir(), 'centinela-test-'));
   const fake = await startFakeTwilio();
   const env: Record<string, string> = {
@@ -72,6 +81,7 @@ export async function startSystem(options: { env?: Record<string, string>; worke
     TWILIO_API_BASE_URL: fake.url,
     TWILIO_TIMEOUT_MS: '2000',
     SMS_RATE_PER_SECOND: '0',
+    SMS_RETRY_BASE_MS: '50',
     LOG_LEVEL: 'debug',
     ...testKeys(),
     ...options.env,
@@ -84,7 +94,7 @@ export async function startSystem(options: { env?: Record<string, string>; worke
       done();
     },
   });
-  const deps = createDeps(config, createLogger(config.logLevel, sink));
+  const deps = createDeps(config, createLogger(config.logLevel, sink), { now: options.clock?.now });
   const app = await buildApp(deps);
   await app.ready();
   // The maintenance schedule is left to tests that call it: an hourly tick never fires during a test.

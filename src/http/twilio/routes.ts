@@ -45,7 +45,7 @@ export async function twilioRoutes(app: FastifyInstance, { deps }: { deps: Deps 
       if (row && errorCode === '21610') deps.repos.contacts.markStopped(row.contactId, now);
       if (row?.incidentId) deps.events.incidentChanged(row.incidentId);
     }
-    if (errorCode && classifyTwilioCode(Number(errorCode), 400) === 'account') await pauseSending(deps, errorCode);
+    if (errorCode && classifyTwilioCode(Number(errorCode), 400) === 'account') pauseSending(deps, errorCode);
     return twiml(reply, null);
   });
 }

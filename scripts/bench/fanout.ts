@@ -1,0 +1,242 @@
+// Fan-out bench: N members in one committee, one placed incident, a dispatcher confirms it; how long until the
+// provider (the fake Twilio, in a child process) has all N alerts, and can a configured send rate be held?
+//
+//   tsx scripts/bench/fanout.ts                        both scenarios: 10,000 unlimited, 1,500 at 100/s
+//   tsx scripts/bench/fanout.ts --members 5000 --rate 0 [--runs 3] [--db-dir /dev/shm] [--profile out.cpuprofile]
+//
+// --profile records a CPU profile of this process from the confirm until the last alert is accepted (summarise it
+// with profile-summary.ts); --db-dir puts the SQLite file elsewhere, e.g. on tmpfs to take the disk out.
+import type { Worker } from 'bullmq';
+import { inTransaction } from '../../src/db/client.js';
+import type { Deps } from '../../src/deps.js';
+import { incidentCode, inviteCode } from '../../src/domain/codes.js';
+import { zipCentroid } from '../../src/geo/zips.js';
+import { QUEUES } from '../../src/queue/names.js';
+import { confirmIncident } from '../../src/services/incidents.js';
+import { type RemoteFakeTwilio, startRemoteFakeTwilio } from './fake-twilio-client.js';
+import { fixed, flag, numberFlag, percentile, printTable, startBenchSystem, startProfiler, waitForQueueIdle } from './support.js';
+
+interface Scenario {
+  members: number;
+  /** SMS_RATE_PER_SECOND; 0 means no limiter. */
+  rate: number;
+}
+
+const INCIDENT_ZIP = '94110';
+const TARGET_UNLIMITED_SECONDS = 10; // 10,000 alerts handed over in under 10 s
+const TARGET_RATE_TOLERANCE = 0.05; // a configured rate held within 5%
+
+async function main(): Promise<void> {
+  const runs = numberFlag('runs', 1);
+  const fake = await startRemoteFakeTwilio();
+  const rows: Record<string, string | number>[] = [];
+  try {
+    for (const scenario of scenarios()) {
+      for (let run = 1; run <= runs; run++) {
+        const result = await runScenario(fake, scenario);
+        rows.push(row(scenario, result));
+        await fake.reset();
+      }
+    }
+  } finally {
+    await fake.close();
+  }
+  console.log('');
+  printTable(rows);
+}
+
+/** Both scenarios by default; one when --members or --rate is given. */
+function scenarios(): Scenario[] {
+  if (flag('members') === undefined && flag('rate') === undefined) {
+    return [
+      { members: 10_000, rate: 0 },
+      { members: 1_500, rate: 100 },
+    ];
+  }
+  return [{ members: numberFlag('members', 10_000), rate: numberFlag('rate', 0) }];
+}
+
+interface Result {
+  seedMs: number;
+  confirmMs: number;
+  /** Alert job start until its send jobs are requested: recipients, texts, ledger rows, re-reading them. */
+  planMs: number;
+  /** The addBulk of N send jobs. */
+  enqueueMs: number;
+  /** Per message, from the confirm call to the fake accepting it, ascending. */
+  latencies: number[];
+  /** When the fake accepted each message, ascending. */
+  acceptedAt: number[];
+  distinctRecipients: number;
+  ledgerSent: number;
+}
+
+async function runScenario(fake: RemoteFakeTwilio, scenario: Scenario): Promise<Result> {
+  console.log(`fan-out: ${scenario.members} members, SMS_RATE_PER_SECOND=${scenario.rate} …`);
+  const system = await startBenchSystem({
+    SMS_RATE_PER_SECOND: String(scenario.rate),
+    TWILIO_ACCOUNT_SID: fake.accountSid,
+    TWILIO_API_BASE_URL: fake.url,
+    // Longer than a whole run: a slow answer must show up as latency, not as a retry.
+    ALERT_VALIDITY_SECONDS: '3600',
+  });
+  try {
+    const { deps } = system;
+    const seedStart = Date.now();
+    const { incidentId, userId } = seed(deps, scenario.members);
+    const seedMs = Date.now() - seedStart;
+    const phases = watchPhases(deps, system.workers.all);
+
+    const sendingMs = scenario.rate > 0 ? (scenario.members / scenario.rate) * 1000 : 0;
+    const sent = fake.waitForSent(scenario.members, 120_000 + sendingMs * 1.5);
+    const profiler = await startProfiler(flag('profile'));
+    const confirmStart = Date.now();
+    const outcome = await confirmIncident(deps, incidentId, userId);
+    const confirmMs = Date.now() - confirmStart;
+    if (outcome !== 'done') throw new Error(`confirm answered ${outcome}`);
+    const answer = await sent;
+    await profiler.stop();
+
+    // The ledger is written after the provider answers: let the last markSent land before counting.
+    await waitForQueueIdle(deps, 'send', 30_000);
+    const ledgerSent = deps.repos.messages.countsByStatus(incidentId, 'alert')['sent'] ?? 0;
+    const acceptedAt = [...answer.createdAt].sort((a, b) => a - b);
+    return {
+      seedMs,
+      confirmMs,
+      planMs: phases.planMs(),
+      enqueueMs: phases.enqueueMs(),
+      latencies: acceptedAt.map((t) => t - confirmStart),
+      acceptedAt,
+      distinctRecipients: answer.distinctRecipients,
+      ledgerSent,
+    };
+  } finally {
+    await system.close();
+  }
+}
+
+/** One committee around a ZIP, `count` active members spread within ~8 km, one placed incident, one dispatcher. */
+function seed(deps: Deps, count: number): { incidentId: string; userId: string } {
+  const center = zipCentroid(INCIDENT_ZIP);
+  if (!center) throw new Error(`ZIP ${INCIDENT_ZIP} is not in the gazetteer`);
+  const now = Date.now();
+  const random = seededRandom(42);
+  return inTransaction(deps.db, () => {
+    const { repos } = deps;
+    const committee = repos.committees.create(
+      { name: 'Bench committee', area: { type: 'circle', center, radiusMeters: 20_000 }, inviteCode: inviteCode(), autoApprove: true },
+      now,
+    );
+    for (let i = 0; i < count; i++) {
+      const { contact } = repos.contacts.findOrCreate(`+1415${String(2_000_000 + i)}`, now, true);
+      // A third of the members read Spanish: the broadcast composes one text per language.
+      if (i % 3 === 0) repos.contacts.setLocale(contact.id, 'es', true);
+      const lat = center.lat + (random() - 0.5) * 0.15;
+      const lng = center.lng + (random() - 0.5) * 0.15;
+      repos.committees.addMember({ committeeId: committee.id, contactId: contact.id, status: 'active', zip: INCIDENT_ZIP, lat, lng, note: null }, now);
+    }
+    const incident = repos.incidents.insert(
+      {
+        code: incidentCode(),
+        status: 'new',
+        kind: 'worksite',
+        lat: center.lat,
+        lng: center.lng,
+        label: `ZIP ${INCIDENT_ZIP}`,
+        precision: 'zip',
+        zip: INCIDENT_ZIP,
+        firstReportedAt: now,
+        lastReportedAt: now,
+      },
+      now,
+    );
+    const user = repos.users.create({ email: 'bench-dispatcher@example.org', passwordHash: 'not-used', role: 'dispatcher' }, now);
+    return { incidentId: incident.id, userId: user.id };
+  });
+}
+
+/**
+ * Times the broadcast's two halves from the outside: the alerts worker's 'active' event marks the start, and a
+ * wrapper around deps.queues.sendMessages (which runBroadcast calls once the ledger is written) the rest.
+ */
+function watchPhases(deps: Deps, workers: Worker[]): { planMs(): number; enqueueMs(): number } {
+  const alerts = workers.find((w) => w.name === QUEUES.alerts);
+  let activeAt = Number.NaN;
+  let enqueueStart = Number.NaN;
+  let enqueueEnd = Number.NaN;
+  alerts?.once('active', () => {
+    activeAt = Date.now();
+  });
+  const original = deps.queues.sendMessages;
+  deps.queues.sendMessages = async (ids) => {
+    enqueueStart = Date.now();
+    try {
+      return await original(ids);
+    } finally {
+      enqueueEnd = Date.now();
+    }
+  };
+  return { planMs: () => enqueueStart - activeAt, enqueueMs: () => enqueueEnd - enqueueStart };
+}
+
+/** Messages per second over the run, leaving out its first second (start-up), from the fake's timestamps. */
+function steadyRate(acceptedAt: number[]): { rate: number; minSecond: number; maxSecond: number } {
+  const first = acceptedAt[0];
+  if (first === undefined) return { rate: Number.NaN, minSecond: Number.NaN, maxSecond: Number.NaN };
+  const window = acceptedAt.filter((t) => t >= first + 1000);
+  const spanMs = (window.at(-1) ?? 0) - (window[0] ?? 0);
+  const rate = window.length > 1 && spanMs > 0 ? ((window.length - 1) * 1000) / spanMs : Number.NaN;
+  // Whole seconds only, so the last, partial one does not look like a dip.
+  const counts = new Map<number, number>();
+  for (const t of window) {
+    const second = Math.floor((t - first - 1000) / 1000);
+    counts.set(second, (counts.get(second) ?? 0) + 1);
+  }
+  const whole = [...counts].filter(([second]) => first + 1000 + (second + 1) * 1000 <= (window.at(-1) ?? 0)).map(([, n]) => n);
+  return { rate, minSecond: whole.length ? Math.min(...whole) : Number.NaN, maxSecond: whole.length ? Math.max(...whole) : Number.NaN };
+}
+
+function row(scenario: Scenario, r: Result): Record<string, string | number> {
+  const n = scenario.members;
+  const totalS = (r.latencies.at(-1) ?? Number.NaN) / 1000;
+  const firstS = (r.latencies[0] ?? Number.NaN) / 1000;
+  const sendPhaseS = ((r.acceptedAt.at(-1) ?? 0) - (r.acceptedAt[0] ?? 0)) / 1000;
+  const steady = steadyRate(r.acceptedAt);
+  const complete = r.distinctRecipients === n && r.ledgerSent === n;
+  const target =
+    scenario.rate > 0
+      ? Math.abs(steady.rate - scenario.rate) <= scenario.rate * TARGET_RATE_TOLERANCE
+      : totalS < (TARGET_UNLIMITED_SECONDS * n) / 10_000;
+  return {
+    members: n,
+    'rate limit': scenario.rate > 0 ? `${scenario.rate}/s` : 'none',
+    'seed s': fixed(r.seedMs / 1000),
+    'confirm ms': r.confirmMs,
+    'plan s': fixed(r.planMs / 1000, 2),
+    'enqueue s': fixed(r.enqueueMs / 1000, 2),
+    'first msg s': fixed(firstS, 2),
+    'all sent s': fixed(totalS, 2),
+    'msgs/s': fixed(n / totalS, 0),
+    'send-phase msgs/s': fixed((n - 1) / sendPhaseS, 0),
+    'steady msgs/s': fixed(steady.rate, 1),
+    'per-second min/max': `${steady.minSecond}/${steady.maxSecond}`,
+    'p50 s': fixed(percentile(r.latencies, 50) / 1000, 2),
+    'p99 s': fixed(percentile(r.latencies, 99) / 1000, 2),
+    complete: complete ? 'yes' : `NO (${r.distinctRecipients} to, ${r.ledgerSent} sent rows)`,
+    target: target ? 'met' : 'MISSED',
+  };
+}
+
+/** mulberry32: the same member map every run, so runs compare. */
+function seededRandom(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+await main();

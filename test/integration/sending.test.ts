@@ -1,0 +1,111 @@
+// Provider faults: what is retried, what is not, what pauses sending, and that nobody gets a message twice.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { committeeWithMembers, MISSION_ZIPS, reportIncident } from '../support/scenario.js';
+import { type ApiClient, startSystem, TestClock, type TestSystem } from '../support/system.js';
+
+const members = ['+14155550201', '+14155550202', '+14155550203'];
+const reporter = '+14155550299';
+
+describe('sending alerts through the provider', () => {
+  let system: TestSystem;
+  let dispatcher: ApiClient;
+  let clock: TestClock;
+
+  beforeEach(async () => {
+    clock = new TestClock();
+    // Quick retries: the backoff base is 1 s in production; here attempts come fast.
+    system = await startSystem({ clock, env: { SMS_SEND_ATTEMPTS: '4' } });
+    dispatcher = await system.login();
+    await committeeWithMembers(system, dispatcher, { name: 'Mission', area: MISSION_ZIPS }, members);
+  });
+  afterEach(() => system?.close());
+
+  const confirmReport = async () => {
+    const id = await reportIncident(system, dispatcher, reporter, 'raid at the bakery 94110');
+    expect((await dispatcher.post(`/api/incidents/${id}/confirm`, {})).statusCode).toBe(202);
+    return id;
+  };
+
+  it('retries 429s and 500s with backoff and sends each alert exactly once', async () => {
+    system.twilio.failNext(1, { status: 429 });
+    system.twilio.failNext(1, { status: 500 });
+    await confirmReport();
+    await system.twilio.waitForSent(3);
+    await system.idle();
+    expect(system.twilio.sent.map((m) => m.to).sort()).toEqual(members);
+    expect(system.twilio.attempts.filter((a) => a.outcome === 'rejected')).toHaveLength(2);
+  });
+
+  it('does not retry a permanent per-recipient error, and remembers a STOP the carrier reported', async () => {
+    system.twilio.failFor(members[0]!, { status: 400, code: 21610 });
+    system.twilio.failFor(members[1]!, { status: 400, code: 21211 });
+    const id = await confirmReport();
+    await system.twilio.waitForSent(1);
+    await system.idle();
+    expect(system.twilio.sent.map((m) => m.to)).toEqual([members[2]]);
+    expect(system.twilio.attempts.filter((a) => a.to === members[0])).toHaveLength(1);
+    expect(system.twilio.attempts.filter((a) => a.to === members[1])).toHaveLength(1);
+    const detail = (await dispatcher.get(`/api/incidents/${id}`)).json();
+    expect(detail.alerts.alert).toEqual({ failed: 2, sent: 1 });
+    const [committee] = (await dispatcher.get('/api/committees')).json();
+    const listed = (await dispatcher.get(`/api/committees/${committee.id}/members`)).json() as Array<{ phone: string; stopped: boolean }>;
+    expect(listed.find((m) => m.phone.endsWith('0201'))?.stopped).toBe(true);
+  });
+
+  it('marks a message failed after the last attempt instead of dropping it', async () => {
+    system.twilio.failAll({ status: 503 });
+    const id = await confirmReport();
+    await system.idle(30_000);
+    const detail = (await dispatcher.get(`/api/incidents/${id}`)).json();
+    expect(detail.alerts.alert).toEqual({ failed: 3 });
+    expect(system.twilio.attempts).toHaveLength(3 * 4);
+  });
+
+  it('pauses all sending on an account-wide error, raises an alarm, and resumes without duplicates', async () => {
+    system.twilio.failAll({ status: 401, code: 20003 });
+    await confirmReport();
+    await system.idle();
+    // Nothing is failed member by member: every alert waits, queued, for the account to be fixed.
+    expect(system.twilio.sent).toHaveLength(0);
+    const [incident] = (await dispatcher.get('/api/incidents')).json();
+    expect((await dispatcher.get(`/api/incidents/${incident.id}`)).json().alerts.alert).toEqual({ queued: 3 });
+    const health = (await system.app.inject({ method: 'GET', url: '/api/health' })).json();
+    expect(health).toMatchObject({ status: 'degraded', sending: 'paused', alarms: [{ type: 'sending_paused', code: '20003' }] });
+
+    system.twilio.failAll(null);
+    expect((await dispatcher.post('/api/sending/resume', {})).statusCode).toBe(200);
+    await system.twilio.waitForSent(3);
+    await system.idle();
+    expect(system.twilio.sent.map((m) => m.to).sort()).toEqual(members);
+    expect((await system.app.inject({ method: 'GET', url: '/api/health' })).json().status).toBe('ok');
+  });
+
+  it('drops alerts not handed over within ALERT_VALIDITY_SECONDS instead of delivering them late', async () => {
+    system.twilio.failAll({ status: 401, code: 20003 });
+    const id = await confirmReport();
+    await system.idle();
+    clock.advance((system.config.sms.alertValiditySeconds + 1) * 1000);
+    system.twilio.failAll(null);
+    await dispatcher.post('/api/sending/resume', {});
+    await system.idle();
+    expect(system.twilio.sent).toHaveLength(0);
+    expect((await dispatcher.get(`/api/incidents/${id}`)).json().alerts.alert).toEqual({ expired: 3 });
+  });
+
+  it('after a send ended in doubt, finds the message at the provider instead of sending it again', async () => {
+    // The provider accepts the message but its answer is garbled: did it go out? The ledger says "unknown",
+    // and the retry finds it in the provider's message list.
+    system.twilio.failNext(1, { kind: 'accepted-garbled' });
+    const id = await confirmReport();
+    await system.idle();
+    expect(members.map((to) => system.twilio.sent.filter((m) => m.to === to).length)).toEqual([1, 1, 1]);
+    expect((await dispatcher.get(`/api/incidents/${id}`)).json().alerts.alert).toEqual({ sent: 3 });
+  });
+
+  it('sends again after a garbled answer when the provider has no such message', async () => {
+    system.twilio.failNext(1, { kind: 'malformed' });
+    await confirmReport();
+    await system.idle();
+    expect(system.twilio.sent.map((m) => m.to).sort()).toEqual(members);
+  });
+});
