@@ -6,6 +6,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import type { Deps } from './deps.js';
 import { authHooks } from './http/api/auth.js';
 import { committeeRoutes } from './http/api/committees.js';
+import { eventRoutes } from './http/api/events.js';
 import { healthRoutes } from './http/api/health.js';
 import { incidentRoutes } from './http/api/incidents.js';
 import { systemRoutes } from './http/api/system.js';
@@ -41,6 +42,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(committeeRoutes, { deps });
   await app.register(incidentRoutes, { deps });
   await app.register(systemRoutes, { deps });
+  await app.register(eventRoutes, { deps });
   return app;
 }
 

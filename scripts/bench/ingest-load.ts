@@ -15,6 +15,8 @@ export interface LoadPlan {
   rate: number;
   seconds: number;
   connections: number;
+  /** Seconds of the same load first, not measured: a server in service is warm. */
+  warmupSeconds: number;
 }
 
 export type LoadReply =
@@ -111,6 +113,7 @@ async function run(plan: LoadPlan): Promise<LoadReply> {
     connections: plan.connections,
     overallRate: plan.rate,
     duration: plan.seconds,
+    ...(plan.warmupSeconds > 0 ? { warmup: { duration: plan.warmupSeconds } } : {}),
     // autocannon's correction assumes an expected interval of ceil(1/rate) = 1 ms below 1,000 req/s per
     // connection, which invents samples; raw response times are recorded instead.
     ignoreCoordinatedOmission: true,

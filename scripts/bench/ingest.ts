@@ -66,7 +66,8 @@ async function runOnce(options: Options): Promise<Record<string, string | number
       rate: options.rate,
       seconds: options.seconds,
       connections: options.connections,
-    }, options.warmup);
+      warmupSeconds: options.warmup,
+    });
     await profiler.stop();
     const server = loop.stop();
     // How far the workers trail the webhooks: the time to process what was still queued when the load ended.
@@ -80,10 +81,10 @@ async function runOnce(options: Options): Promise<Record<string, string | number
   }
 }
 
-async function generateLoad(plan: LoadPlan, warmupSeconds: number): Promise<Extract<LoadReply, { type: 'result' }>> {
+async function generateLoad(plan: LoadPlan): Promise<Extract<LoadReply, { type: 'result' }>> {
   const child = forkSibling('ingest-load');
   const answer = nextMessage<Extract<LoadReply, { type: 'result' }>>(child, 'result');
-  child.send({ ...plan, warmupSeconds });
+  child.send(plan);
   return answer;
 }
 

@@ -95,16 +95,21 @@ export function toGsm7(text: string): string | null {
 export function fitSms(text: string, maxSegments = 2): string {
   const max = Number.isFinite(maxSegments) ? Math.max(1, Math.floor(maxSegments)) : 2;
   try {
-    if (segmentsOf(text).segments <= max) return text;
-    const gsm = toGsm7(text);
-    if (gsm !== null && gsm !== text) {
-      if (segmentsOf(gsm).segments <= max) return gsm;
+    // No segment holds more than 160 characters: anything longer is cut anyway, so only its
+    // head is examined (measuring a megabyte of text would stall the sender).
+    const limit = 160 * max;
+    const tooLong = text.length > limit;
+    if (!tooLong && segmentsOf(text).segments <= max) return text;
+    const head = tooLong ? text.slice(0, limit + 1).replace(/[\uD800-\uDBFF]$/u, '') : text;
+    const gsm = toGsm7(head);
+    if (gsm !== null && gsm !== head) {
+      if (!tooLong && segmentsOf(gsm).segments <= max) return gsm;
       return truncate(gsm, max, '...');
     }
-    return truncate(text, max, isGsm7(text) ? '...' : '\u2026');
+    return truncate(head, max, isGsm7(head) ? '...' : '\u2026');
   } catch {
     // Last resort: a UCS-2 segment holds 67 characters whatever the content.
-    return Array.from(text).slice(0, 67 * max - 1).join('');
+    return Array.from(text.slice(0, 67 * max)).slice(0, 67 * max - 1).join('');
   }
 }
 
@@ -112,9 +117,7 @@ const graphemeSegmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme
 
 function truncate(text: string, max: number, ellipsis: string): string {
   // Whole graphemes only, so an emoji or accented letter is never cut in half.
-  // No segment holds more than 160 characters, so a longer head is never needed (keeps huge inputs cheap).
-  const head = text.slice(0, 160 * max + 1);
-  const graphemes = Array.from(graphemeSegmenter.segment(head), (s) => s.segment);
+  const graphemes = Array.from(graphemeSegmenter.segment(text), (s) => s.segment);
   const fits = (n: number): boolean => segmentsOf(cutAt(graphemes, n) + ellipsis).segments <= max;
   let lo = 0;
   let hi = graphemes.length;

@@ -7,11 +7,13 @@ import { pauseSending } from '../../services/sending.js';
 import { classifyTwilioCode } from '../../sms/errors.js';
 import { fromTwilioStatus } from '../../sms/status.js';
 import { field, twilioGuard } from './verify.js';
+import { voiceRoutes } from './voice.js';
 
 const MAX_MEDIA = 10;
 
 export async function twilioRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
   app.addHook('preHandler', twilioGuard(deps.config));
+  await app.register(voiceRoutes, { deps });
 
   app.post('/twilio/sms', async (request, reply) => {
     const from = field(request.body, 'From')?.trim();

@@ -1,0 +1,54 @@
+// Live updates for the console: server-sent events, fed by a Redis channel that workers publish to as well.
+import type { ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import type { Deps } from '../../deps.js';
+import { requireRole } from './auth.js';
+import { incidentViews } from './views.js';
+
+const HEARTBEAT_MS = 25_000;
+
+export async function eventRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
+  const clients = new Set<ServerResponse>();
+  // One subscriber per web process: pub/sub needs a connection of its own. It re-subscribes after a Redis outage.
+  const subscriber = new Redis(deps.config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+  subscriber.on('error', (error: Error) => deps.log.debug({ err: error.message }, 'events subscriber error'));
+  subscriber.on('message', (_channel: string, message: string) => broadcast(message));
+  app.addHook('onReady', async () => {
+    await subscriber.subscribe(deps.events.channel).catch((error: Error) => deps.log.warn({ err: error.message }, 'live events unavailable until Redis answers'));
+  });
+
+  const broadcast = (message: string) => {
+    let id: unknown;
+    try {
+      id = (JSON.parse(message) as { id?: unknown }).id;
+    } catch {
+      return;
+    }
+    const incident = typeof id === 'string' ? deps.repos.incidents.get(id) : undefined;
+    if (!incident) return;
+    const [view] = incidentViews(deps.repos, [incident]);
+    const frame = `event: incident\ndata: ${JSON.stringify(view)}\n\n`;
+    for (const client of clients) client.write(frame);
+  };
+
+  const heartbeat = setInterval(() => {
+    for (const client of clients) client.write(': keep-alive\n\n');
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+
+  app.addHook('onClose', async () => {
+    clearInterval(heartbeat);
+    for (const client of clients) client.end();
+    subscriber.disconnect();
+  });
+
+  app.get('/api/events', { preHandler: requireRole('admin', 'dispatcher') }, async (request, reply) => {
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    raw.write(': connected\n\n');
+    clients.add(raw);
+    request.raw.on('close', () => clients.delete(raw));
+  });
+}

@@ -1,0 +1,85 @@
+// The phone menu: choose a language, key in a ZIP, record a description. Each step is a signed webhook.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import twilio from 'twilio';
+import type { Deps } from '../../deps.js';
+import { isLocale, type Locale, LOCALES } from '../../domain/types.js';
+import { isKnownZip } from '../../geo/zips.js';
+import { VOICE_LANGUAGES, type VoicePrompt, voicePrompt } from '../../i18n/voice.js';
+import { fileVoiceReport } from '../../services/inbound-voice.js';
+import { field } from './verify.js';
+
+type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
+
+export async function voiceRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
+  const requireCall = (body: unknown, reply: FastifyReply) => {
+    if (field(body, 'From') && field(body, 'CallSid')) return true;
+    void reply.status(400).send({ error: 'From and CallSid are required' });
+    return false;
+  };
+
+  app.post('/twilio/voice', async (request, reply) => {
+    if (!requireCall(request.body, reply)) return reply;
+    const response = new twilio.twiml.VoiceResponse();
+    const gather = response.gather({ numDigits: 1, action: '/twilio/voice/language', timeout: 6 });
+    for (const locale of LOCALES) gather.say({ language: VOICE_LANGUAGES[locale].ttsLanguage }, voicePrompt(locale, 'choose'));
+    // No key pressed: go on in English.
+    response.redirect('/twilio/voice/language?lang=en');
+    return voiceTwiml(reply, response);
+  });
+
+  app.post<{ Querystring: { lang?: string } }>('/twilio/voice/language', async (request, reply) => {
+    if (!requireCall(request.body, reply)) return reply;
+    const digit = field(request.body, 'Digits');
+    const locale = LOCALES.find((l) => VOICE_LANGUAGES[l].digit === digit) ?? localeOf(request.query.lang);
+    const response = new twilio.twiml.VoiceResponse();
+    const gather = response.gather({ numDigits: 5, finishOnKey: '#', action: `/twilio/voice/zip?lang=${locale}`, timeout: 10 });
+    say(gather, locale, 'zip');
+    response.redirect(`/twilio/voice/zip?lang=${locale}`);
+    return voiceTwiml(reply, response);
+  });
+
+  app.post<{ Querystring: { lang?: string } }>('/twilio/voice/zip', async (request, reply) => {
+    if (!requireCall(request.body, reply)) return reply;
+    const locale = localeOf(request.query.lang);
+    const digits = field(request.body, 'Digits') ?? '';
+    const zip = /^\d{5}$/.test(digits) && isKnownZip(digits) ? digits : '';
+    const response = new twilio.twiml.VoiceResponse();
+    say(response, locale, 'record');
+    response.record({ action: `/twilio/voice/recording?lang=${locale}&zip=${zip}`, maxLength: 120, playBeep: true, finishOnKey: '1234567890*#' });
+    say(response, locale, 'nothing');
+    return voiceTwiml(reply, response);
+  });
+
+  app.post<{ Querystring: { lang?: string; zip?: string } }>('/twilio/voice/recording', async (request, reply) => {
+    if (!requireCall(request.body, reply)) return reply;
+    const locale = localeOf(request.query.lang);
+    const zip = request.query.zip && /^\d{5}$/.test(request.query.zip) ? request.query.zip : null;
+    const recordingUrl = field(request.body, 'RecordingUrl');
+    const reportId = fileVoiceReport(deps, {
+      callSid: field(request.body, 'CallSid') ?? '',
+      from: field(request.body, 'From') ?? '',
+      locale,
+      zip,
+      recordingUrl: recordingUrl && /^https?:\/\//.test(recordingUrl) ? recordingUrl : null,
+    });
+    if (reportId) {
+      await deps.queues.processReport(reportId).catch((error: Error) => request.log.warn({ err: error.message }, 'voice report not queued now; the reconciler will'));
+    }
+    const response = new twilio.twiml.VoiceResponse();
+    say(response, locale, 'thanks');
+    response.hangup();
+    return voiceTwiml(reply, response);
+  });
+}
+
+function localeOf(value: string | undefined): Locale {
+  return value && isLocale(value) ? value : 'en';
+}
+
+function say(target: Pick<VoiceResponse, 'say'>, locale: Locale, key: VoicePrompt): void {
+  target.say({ language: VOICE_LANGUAGES[locale].ttsLanguage }, voicePrompt(locale, key));
+}
+
+function voiceTwiml(reply: FastifyReply, response: VoiceResponse) {
+  return reply.type('text/xml; charset=utf-8').send(response.toString());
+}

@@ -1,0 +1,38 @@
+// What the hotline's phone menu says, per language. Spoken by Twilio's text-to-speech.
+import type { Locale } from '../domain/types.js';
+
+export const VOICE_LANGUAGES = {
+  en: { digit: '1', ttsLanguage: 'en-US' },
+  es: { digit: '2', ttsLanguage: 'es-MX' },
+  tl: { digit: '3', ttsLanguage: 'fil-PH' },
+} as const satisfies Record<Locale, { digit: string; ttsLanguage: string }>;
+
+const prompts = {
+  en: {
+    choose: 'Raid report line. For English, press 1.',
+    zip: 'Enter the five digit ZIP code where it is happening. If you do not know it, press the pound key.',
+    record: 'After the tone, say what you see and where: the street, a building or a place people know. Press any key when you finish.',
+    thanks: 'Thank you. Your report was received and is being checked now. Stay safe.',
+    nothing: 'We did not hear a report. Please call again or send a text message.',
+  },
+  es: {
+    choose: 'Para español, oprima 2.',
+    zip: 'Marque el código postal de cinco dígitos del lugar. Si no lo sabe, oprima la tecla de número.',
+    record: 'Después del tono, diga lo que ve y dónde: la calle, un edificio o un lugar conocido. Oprima cualquier tecla al terminar.',
+    thanks: 'Gracias. Recibimos su reporte y lo estamos verificando. Cuídese.',
+    nothing: 'No escuchamos un reporte. Por favor llame otra vez o mande un mensaje de texto.',
+  },
+  tl: {
+    choose: 'Para sa Tagalog, pindutin ang 3.',
+    zip: 'I-type ang limang digit na ZIP code ng lugar. Kung hindi mo alam, pindutin ang pound key.',
+    record: 'Pagkatapos ng tono, sabihin kung ano ang nakikita mo at saan: ang kalye, gusali o kilalang lugar. Pindutin ang kahit anong key kapag tapos ka na.',
+    thanks: 'Salamat. Natanggap namin ang iyong ulat at sinusuri na namin ito. Mag-ingat ka.',
+    nothing: 'Wala kaming narinig na ulat. Pakitawagan ulit kami o mag-text.',
+  },
+} as const satisfies Record<Locale, Record<string, string>>;
+
+export type VoicePrompt = keyof (typeof prompts)['en'];
+
+export function voicePrompt(locale: Locale, key: VoicePrompt): string {
+  return prompts[locale][key];
+}
