@@ -45,5 +45,5 @@ export const tl: Record<MessageKey, string> = {
   kind_home: 'Raid sa bahay',
   kind_court: 'Pag-aresto sa korte',
   kind_checkpoint: 'Checkpoint',
-  kind_other: 'Immigration raid {code}',
+  kind_other: 'Immigration raid',
 };

@@ -1,0 +1,60 @@
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+const key = () => Buffer.alloc(32, 7).toString('base64');
+const keys = { DATA_KEY: key(), HASH_KEY: key(), SESSION_SECRET: key() };
+
+describe('loadConfig', () => {
+  it('runs on defaults: outbox mode, ./data, local Redis, dev keys generated once with mode 0600', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'centinela-config-'));
+    const config = loadConfig({ DATABASE_PATH: join(dir, 'db.sqlite') });
+    expect(config).toMatchObject({ port: 3000, host: '0.0.0.0', publicUrl: 'http://localhost:3000', redisUrl: 'redis://127.0.0.1:6379', sms: { provider: 'outbox', ratePerSecond: 10 } });
+    expect(config.followupMinutes).toBe(15);
+    expect(statSync(join(dir, 'data_key.key')).mode & 0o777).toBe(0o600);
+    const again = loadConfig({ DATABASE_PATH: join(dir, 'db.sqlite') });
+    expect(again.keys.data.equals(config.keys.data)).toBe(true);
+    expect(config.keys.data.equals(config.keys.hash)).toBe(false);
+  });
+
+  it('uses Twilio when an account SID is set, and needs its token and a sender', () => {
+    expect(() => loadConfig({ ...keys, TWILIO_ACCOUNT_SID: 'AC1' })).toThrow(/TWILIO_AUTH_TOKEN/);
+    expect(() => loadConfig({ ...keys, TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't' })).toThrow(/TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID/);
+    const config = loadConfig({ ...keys, TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM_NUMBER: '+15005550006' });
+    expect(config.sms.provider).toBe('twilio');
+  });
+
+  it('names the variable that is wrong', () => {
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ PORT: 'eighty' }, /^PORT: /],
+      [{ SMS_RATE_PER_SECOND: '-1' }, /^SMS_RATE_PER_SECOND: /],
+      [{ DEFAULT_LOCALE: 'fr' }, /^DEFAULT_LOCALE: must be one of en, es, tl/],
+      [{ REDIS_URL: 'localhost:6379' }, /^REDIS_URL: /],
+      [{ PUBLIC_URL: 'not a url' }, /^PUBLIC_URL: /],
+      [{ DATA_KEY: 'c2hvcnQ=' }, /^DATA_KEY must be 32 bytes/],
+      [{ FOLLOWUP_MINUTES: '0' }, /^FOLLOWUP_MINUTES: /],
+    ];
+    for (const [env, message] of cases) {
+      expect(() => loadConfig({ ...keys, ...env })).toThrow(ConfigError);
+      expect(() => loadConfig({ ...keys, ...env })).toThrow(message);
+    }
+  });
+
+  it('refuses production without keys, with a localhost PUBLIC_URL, or falling back to outbox implicitly', () => {
+    const twilio = { TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't', TWILIO_FROM_NUMBER: '+15005550006' };
+    const base = { NODE_ENV: 'production', PUBLIC_URL: 'https://alerts.example.org', ...keys, ...twilio };
+    expect(loadConfig(base).secureCookies).toBe(true);
+    for (const name of ['DATA_KEY', 'HASH_KEY', 'SESSION_SECRET', 'TWILIO_AUTH_TOKEN'] as const) {
+      expect(() => loadConfig({ ...base, [name]: '' })).toThrow(new RegExp(`${name} is required when NODE_ENV=production`));
+    }
+    expect(() => loadConfig({ ...base, PUBLIC_URL: 'http://localhost:3000' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ ...base, TWILIO_ACCOUNT_SID: '' })).toThrow(/SMS_PROVIDER=outbox/);
+    expect(loadConfig({ ...base, TWILIO_ACCOUNT_SID: '', SMS_PROVIDER: 'outbox' }).sms.provider).toBe('outbox');
+  });
+
+  it('accepts fractional time windows so tests can use seconds', () => {
+    expect(loadConfig({ ...keys, FOLLOWUP_MINUTES: '0.05', CLUSTER_MINUTES: '0.5' })).toMatchObject({ followupMinutes: 0.05, clusterMinutes: 0.5 });
+  });
+});
