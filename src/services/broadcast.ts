@@ -18,10 +18,14 @@ export async function runBroadcast(deps: BroadcastDeps, job: AlertJob): Promise<
   if (!incident) return 0;
   const planned = job.kind === 'alert' ? planAlert(deps, incident, now) : planFollowUp(deps, incident, job);
   if (planned === null) return 0;
-  inTransaction(deps.db, () => {
+  const written = inTransaction(deps.db, () => {
+    // Re-read inside the write lock: a dismissal that landed while recipients were computed wins.
+    if (job.kind === 'alert' && deps.repos.incidents.get(incident.id)?.status !== 'confirmed') return false;
     deps.repos.messages.plan(planned, now);
     if (job.kind === 'alert') deps.repos.incidents.update(incident.id, { alertPlannedAt: now }, now);
+    return true;
   });
+  if (!written) return 0;
   // Every unsent row of this broadcast, not only the ones written now: a crash between the two steps loses nothing.
   const kind = ledgerKind(job);
   const pending = deps.repos.messages

@@ -26,6 +26,11 @@ export async function sendMessage(deps: SendDeps, messageId: string, finalAttemp
     repos.messages.setStatus(row.id, 'expired', now);
     return 'expired';
   }
+  // An alert whose incident was dismissed or resolved meanwhile never goes out.
+  if (row.kind === 'alert' && row.incidentId && repos.incidents.get(row.incidentId)?.status !== 'confirmed') {
+    repos.messages.setStatus(row.id, 'cancelled', now);
+    return 'skipped';
+  }
   const contact = repos.contacts.get(row.contactId);
   const phone = contact && contact.stoppedAt === null && contact.unreachableAt === null ? repos.contacts.phoneOf(contact) : null;
   if (!phone) {

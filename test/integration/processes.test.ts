@@ -63,7 +63,7 @@ describe('processes', () => {
     const main = start('src/main.ts', { cwd, env: { PORT: '0', HOST: '127.0.0.1', REDIS_URL: `redis://127.0.0.1:${redisPort}` } });
     await main.waitForLine(/started a local redis-server/);
     const port = listeningPort(await main.waitForLine(/listening at/));
-    expect((await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()).redis).toBe('ok');
+    expect(await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()).toMatchObject({ redis: 'ok' });
     expect(existsSync(join(cwd, 'data', 'redis', 'appendonlydir'))).toBe(true);
     expect(await main.stop('SIGTERM')).toBe(0);
   });
