@@ -54,6 +54,7 @@ const envSchema = z.object({
   DEFAULT_LOCALE: z.string().refine(isLocale, 'must be one of en, es, tl').default('en'),
   LIMIT_REPORTS_PER_NUMBER_PER_HOUR: nonNegative.default(10),
   LIMIT_JOINS_PER_MINUTE: nonNegative.default(30),
+  LIMIT_KEYWORDS_PER_NUMBER_PER_HOUR: nonNegative.default(30),
   FLOOD_NEW_REPORTERS_PER_10_MIN: nonNegative.default(25),
   SESSION_TTL_HOURS: positive.default(12),
   SECURE_COOKIES: optionalText.pipe(bool.optional()),
@@ -101,6 +102,7 @@ export interface Config {
   limits: {
     reportsPerNumberPerHour: number;
     joinsPerMinute: number;
+    keywordsPerNumberPerHour: number;
     floodNewReportersPer10Min: number;
   };
   sessionTtlHours: number;
@@ -186,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     limits: {
       reportsPerNumberPerHour: e.LIMIT_REPORTS_PER_NUMBER_PER_HOUR,
       joinsPerMinute: e.LIMIT_JOINS_PER_MINUTE,
+      keywordsPerNumberPerHour: e.LIMIT_KEYWORDS_PER_NUMBER_PER_HOUR,
       floodNewReportersPer10Min: e.FLOOD_NEW_REPORTERS_PER_10_MIN,
     },
     sessionTtlHours: e.SESSION_TTL_HOURS,

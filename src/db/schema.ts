@@ -120,6 +120,8 @@ export const reports = sqliteTable(
     status: text('status').$type<'received' | 'processed'>().notNull().default('received'),
     awaitingLocationUntil: integer('awaiting_location_until'),
     askedLocation: integer('asked_location', { mode: 'boolean' }).notNull().default(false),
+    /** Sent by a number new to the line during a flood warning: its incident triggers no automatic message. */
+    flood: integer('flood', { mode: 'boolean' }).notNull().default(false),
     media: text('media', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
     receivedAt: integer('received_at').notNull(),
     processedAt: integer('processed_at'),

@@ -4,6 +4,24 @@ import { type AlertJob, QUEUES, type ReportJob, type SendJob } from './names.js'
 
 // Completed jobs are dropped at once: the SQLite ledger, not BullMQ, remembers what was done, and a freed job id
 // lets the reconciler queue the same row again if it must. Failures are logged and the rows stay unfinished.
+/** How long a producer waits for Redis: a webhook must answer even while Redis is away. */
+const ADD_TIMEOUT_MS = 2000;
+
+/**
+ * BullMQ waits for a connection before adding. While Redis is known to be away the add is not even tried, and
+ * past the timeout the caller moves on: the row is in SQLite and the reconciler queues it later.
+ */
+function inTime<T>(connection: Redis, add: () => Promise<T>): Promise<T> {
+  if (connection.status !== 'ready') return Promise.reject(new Error(`redis is ${connection.status}`));
+  const work = add();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('redis did not answer in time')), ADD_TIMEOUT_MS);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export function createQueues(connection: Redis, prefix: string, retry: { attempts: number; baseMs: number }) {
   const defaults: JobsOptions = {
     attempts: 8,
@@ -26,12 +44,12 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
     alerts,
     send,
     maintenance,
-    processReport: (reportId: string) => reports.add('process', { reportId }, { jobId: `report-${reportId}` }),
+    processReport: (reportId: string) => inTime(connection, () => reports.add('process', { reportId }, { jobId: `report-${reportId}` })),
     broadcast: (job: AlertJob) =>
-      alerts.add(job.kind, job, { jobId: ['broadcast', job.kind, job.incidentId, job.updateId].filter(Boolean).join('-') }),
+      inTime(connection, () => alerts.add(job.kind, job, { jobId: ['broadcast', job.kind, job.incidentId, job.updateId].filter(Boolean).join('-') })),
     /** Queues sends in the order given (nearest first for alerts). */
     sendMessages: (messageIds: string[]) =>
-      send.addBulk(messageIds.map((messageId) => ({ name: 'send', data: { messageId }, opts: { jobId: `send-${messageId}` } }))),
+      inTime(connection, () => send.addBulk(messageIds.map((messageId) => ({ name: 'send', data: { messageId }, opts: { jobId: `send-${messageId}` } })))),
     async close() {
       await Promise.all([reports.close(), alerts.close(), send.close(), maintenance.close()]);
     },

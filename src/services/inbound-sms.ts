@@ -17,6 +17,8 @@ export interface InboundSms {
   from: string;
   body: string;
   mediaUrls: string[];
+  /** A new number during a flood warning (decided by the limiter before this runs). */
+  flood?: boolean;
 }
 
 export interface InboundOutcome {
@@ -143,6 +145,7 @@ function report(ctx: Ctx, contact: Contact, sms: InboundSms, say: (key: MessageK
     awaitingLocationUntil: location ? null : now + config.followupMinutes * 60_000,
     askedLocation: location === null,
     media: sms.mediaUrls,
+    flood: sms.flood ?? false,
     receivedAt: now,
   });
   return { kind: 'report', reply: say(location ? 'report_ack' : 'report_ack_ask_location'), reportId: created.id };

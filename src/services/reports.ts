@@ -20,7 +20,8 @@ export async function processReport(deps: ReportDeps, reportId: string): Promise
     if (!report || report.status === 'processed') return null;
     const location = locate(report);
     if (location && report.lat === null) deps.repos.reports.setLocation(report.id, location, report.locationText);
-    const question = !location && !report.askedLocation ? askForLocation(deps, report, now) : null;
+    // During a flood, reports from new numbers trigger no automatic message until a dispatcher acts.
+    const question = !location && !report.askedLocation && !report.flood ? askForLocation(deps, report, now) : null;
     const incident = cluster(deps, report, location, now);
     deps.repos.reports.update(report.id, { status: 'processed', processedAt: now, incidentId: incident.id });
     return { incidentId: incident.id, question };
@@ -106,6 +107,7 @@ function openIncident(deps: ReportDeps, report: Report, location: Location | nul
       kind: report.kind,
       ...(location ? placement(location) : {}),
       afterDismissedId,
+      flood: report.flood,
       firstReportedAt: report.receivedAt,
       lastReportedAt: report.receivedAt,
     },

@@ -35,6 +35,11 @@ export function createContactsRepository(db: Db, vault: PhoneVault) {
       return { contact, isNew: true };
     },
 
+    /** Read-only lookup by number: nothing is written for a number the system may turn away. */
+    findByPhone(phone: string): Contact | undefined {
+      return db.select().from(contacts).where(eq(contacts.phoneHash, vault.hash(phone))).get();
+    },
+
     get(id: string): Contact | undefined {
       return db.select().from(contacts).where(eq(contacts.id, id)).get();
     },

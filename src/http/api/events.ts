@@ -14,8 +14,9 @@ export async function eventRoutes(app: FastifyInstance, { deps }: { deps: Deps }
   const subscriber = new Redis(deps.config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   subscriber.on('error', (error: Error) => deps.log.debug({ err: error.message }, 'events subscriber error'));
   subscriber.on('message', (_channel: string, message: string) => broadcast(message));
+  // Not awaited: the web role starts (and takes reports) while Redis is away; the subscription follows it back.
   app.addHook('onReady', async () => {
-    await subscriber.subscribe(deps.events.channel).catch((error: Error) => deps.log.warn({ err: error.message }, 'live events unavailable until Redis answers'));
+    subscriber.subscribe(deps.events.channel).catch((error: Error) => deps.log.warn({ err: error.message }, 'live events unavailable'));
   });
 
   const broadcast = (message: string) => {

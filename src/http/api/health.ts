@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
+import { floodStatus } from '../../services/limits.js';
 import { PAUSE_KEY } from '../../services/sending.js';
 
 export async function healthRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
@@ -12,8 +13,9 @@ export async function healthRoutes(app: FastifyInstance, { deps }: { deps: Deps 
     }
     const redis = await pingRedis(deps);
     const paused = db === 'ok' ? deps.repos.systemState.get(PAUSE_KEY) : undefined;
-    const alarms = paused ? [{ type: 'sending_paused', ...paused }] : [];
-    const status = db === 'ok' && redis === 'ok' && alarms.length === 0 ? 'ok' : 'degraded';
+    const flood = db === 'ok' ? floodStatus(deps, deps.now()) : { active: false };
+    const alarms = [...(paused ? [{ type: 'sending_paused', ...paused }] : []), ...(flood.active ? [{ type: 'flood', ...flood }] : [])];
+    const status = db === 'ok' && redis === 'ok' && !paused ? 'ok' : 'degraded';
     return reply.status(db === 'ok' ? 200 : 503).send({
       status,
       db,

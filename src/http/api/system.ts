@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
+import { FLOOD_KEY, floodStatus } from '../../services/limits.js';
 import { resumeSending } from '../../services/sending.js';
 import { notFound, parse } from '../errors.js';
 import { currentUser, requireRole } from './auth.js';
@@ -13,6 +14,15 @@ export async function systemRoutes(app: FastifyInstance, { deps }: { deps: Deps 
   app.post('/api/sending/resume', async (request) => {
     const requeued = await resumeSending(deps, currentUser(request).id);
     return { status: 'ok', requeued };
+  });
+
+  app.get('/api/flood', async () => floodStatus(deps, deps.now()));
+
+  /** A dispatcher has looked at the flood: the warning ends (it comes back if new numbers keep flooding in). */
+  app.post('/api/flood/clear', async (request) => {
+    deps.repos.systemState.clear(FLOOD_KEY);
+    deps.repos.audit.record('flood.cleared', deps.now(), { actorUserId: currentUser(request).id });
+    return floodStatus(deps, deps.now());
   });
 
   app.get('/api/dev/outbox', async (request) => {

@@ -2,7 +2,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import twilio from 'twilio';
 import type { Deps } from '../../deps.js';
+import { parseInbound } from '../../domain/keywords.js';
+import { fitSms } from '../../domain/sms-fit.js';
+import { t } from '../../i18n/index.js';
 import { handleInboundSms } from '../../services/inbound-sms.js';
+import { admit } from '../../services/limits.js';
 import { pauseSending } from '../../services/sending.js';
 import { classifyTwilioCode } from '../../sms/errors.js';
 import { fromTwilioStatus } from '../../sms/status.js';
@@ -24,7 +28,20 @@ export async function twilioRoutes(app: FastifyInstance, { deps }: { deps: Deps 
       (url): url is string => typeof url === 'string' && /^https?:\/\//.test(url),
     );
 
-    const outcome = handleInboundSms(deps, { sid, from, body: field(request.body, 'Body') ?? '', mediaUrls });
+    const body = field(request.body, 'Body') ?? '';
+
+    // A replay is answered as before, before any limit is counted again.
+    const seen = deps.repos.inbound.get(sid);
+    if (seen) return twiml(reply, seen.reply);
+    const command = parseInbound(body);
+    const known = deps.repos.contacts.findByPhone(from);
+    const gate = await admit(deps, deps.vault.hash(from), known?.lastSeenAt ?? null, command, mediaUrls.length > 0);
+    if (!gate.admit) {
+      const locale = known?.locale ?? command.languageHint ?? deps.config.defaultLocale;
+      return twiml(reply, gate.refusal ? fitSms(t(locale, gate.refusal)) : null);
+    }
+
+    const outcome = handleInboundSms(deps, { sid, from, body, mediaUrls, flood: gate.flood });
     if (outcome.reportId && !outcome.duplicate) {
       // Already committed: if Redis is away now, the reconciler queues the report when it is back.
       await deps.queues.processReport(outcome.reportId).catch((error: Error) => {

@@ -1,0 +1,1 @@
+ALTER TABLE `reports` ADD `flood` integer DEFAULT false NOT NULL;

@@ -1,0 +1,99 @@
+// Abuse resistance at the door: per-number and line-wide limits, and flood detection, counted in Redis by the
+// number's keyed hash (never the number). While Redis is away, reports are let through (no report is ever lost
+// to a limiter) and JOINs are refused (an infiltration wave must not slip through an outage).
+import type { Redis } from 'ioredis';
+import type { Deps } from '../deps.js';
+import type { Command } from '../domain/keywords.js';
+
+export const FLOOD_KEY = 'flood';
+const FLOOD_WINDOW_MS = 10 * 60_000;
+
+export type Admission =
+  | { admit: true; newReporter: boolean; flood: boolean }
+  /** Over a limit: `refusal` is the one polite answer per window, then silence. Nothing is stored. */
+  | { admit: false; refusal: 'report_limited' | 'join_busy' | null };
+
+type LimitDeps = Pick<Deps, 'redis' | 'config' | 'repos' | 'now' | 'log'>;
+
+/** Never limited: a number must always be able to stop messages or ask what this is. */
+const ALWAYS = new Set<Command['type']>(['stop', 'start', 'help']);
+
+export async function admit(deps: LimitDeps, phoneHash: string, lastSeenAt: number | null, command: Command, hasMedia: boolean): Promise<Admission> {
+  const now = deps.now();
+  const { limits } = deps.config;
+  const isReport = command.type === 'report' || (command.type === 'empty' && hasMedia);
+  const newReporter = lastSeenAt === null || lastSeenAt < now - deps.config.retentionDays * 86_400_000;
+
+  if (ALWAYS.has(command.type)) return { admit: true, newReporter, flood: false };
+  const key = (...parts: (string | number)[]) => [deps.config.queuePrefix, 'limit', ...parts].join(':');
+
+  try {
+    if (command.type === 'join') {
+      if (limits.joinsPerMinute === 0) return { admit: true, newReporter, flood: false };
+      const minute = Math.floor(now / 60_000);
+      const count = await counter(deps.redis, key('join', minute), 120);
+      return count <= limits.joinsPerMinute ? { admit: true, newReporter, flood: false } : { admit: false, refusal: 'join_busy' };
+    }
+    const hour = Math.floor(now / 3_600_000);
+    if (!isReport) {
+      if (limits.keywordsPerNumberPerHour === 0) return { admit: true, newReporter, flood: false };
+      const count = await counter(deps.redis, key('keyword', phoneHash, hour), 7200);
+      return count <= limits.keywordsPerNumberPerHour ? { admit: true, newReporter, flood: false } : { admit: false, refusal: null };
+    }
+    if (limits.reportsPerNumberPerHour > 0) {
+      const count = await counter(deps.redis, key('report', phoneHash, hour), 7200);
+      if (count > limits.reportsPerNumberPerHour) {
+        const first = await deps.redis.set(key('refused', phoneHash, hour), '1', 'EX', 7200, 'NX');
+        return { admit: false, refusal: first === 'OK' ? 'report_limited' : null };
+      }
+    }
+    return { admit: true, newReporter, flood: newReporter ? await countNewReporter(deps, key('new-reporters'), now) : floodActive(deps, now) };
+  } catch (error) {
+    deps.log.warn({ err: (error as Error).message }, 'rate limits unavailable (Redis): reports pass, joins wait');
+    if (command.type === 'join') return { admit: false, refusal: 'join_busy' };
+    return { admit: true, newReporter, flood: floodActive(deps, now) };
+  }
+}
+
+async function counter(redis: Redis, key: string, ttlSeconds: number): Promise<number> {
+  const [[, count]] = (await redis.multi().incr(key).expire(key, ttlSeconds).exec()) as [[Error | null, number]];
+  return count;
+}
+
+/** Counts a report from a number not seen before; raises (or keeps up) the flood warning past the threshold. */
+async function countNewReporter(deps: LimitDeps, key: string, now: number): Promise<boolean> {
+  const threshold = deps.config.limits.floodNewReportersPer10Min;
+  if (threshold === 0) return false;
+  const member = `${now}:${Math.random().toString(36).slice(2)}`;
+  const results = (await deps.redis
+    .multi()
+    .zadd(key, now, member)
+    .zremrangebyscore(key, 0, now - FLOOD_WINDOW_MS)
+    .zcard(key)
+    .pexpire(key, FLOOD_WINDOW_MS)
+    .exec()) as Array<[Error | null, number]>;
+  const count = results[2]?.[1] ?? 0;
+  if (count > threshold) {
+    const state = deps.repos.systemState.get(FLOOD_KEY);
+    const since = typeof state?.['since'] === 'string' ? state['since'] : new Date(now).toISOString();
+    deps.repos.systemState.set(FLOOD_KEY, { since, lastAboveAt: now, newReportersIn10Min: count }, now);
+    if (!state) {
+      deps.repos.audit.record('flood.raised', now, { detail: { newReportersIn10Min: count } });
+      deps.log.warn({ newReportersIn10Min: count }, 'flood of reports from new numbers: automatic messages held');
+    }
+    return true;
+  }
+  return floodActive(deps, now);
+}
+
+/** A flood lasts until the rate has stayed under the threshold for 10 minutes, or a dispatcher clears it. */
+export function floodActive(deps: Pick<Deps, 'repos'>, now: number): boolean {
+  const state = deps.repos.systemState.get(FLOOD_KEY);
+  return typeof state?.['lastAboveAt'] === 'number' && now - state['lastAboveAt'] < FLOOD_WINDOW_MS;
+}
+
+export function floodStatus(deps: Pick<Deps, 'repos'>, now: number) {
+  const state = deps.repos.systemState.get(FLOOD_KEY);
+  if (!state || !floodActive(deps, now)) return { active: false as const };
+  return { active: true as const, since: state['since'], newReportersIn10Min: state['newReportersIn10Min'] };
+}

@@ -1,0 +1,96 @@
+// Abuse resistance: per-number and line-wide limits, the flood warning, and what happens while Redis is away.
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fitSms } from '../../src/domain/sms-fit.js';
+import { t } from '../../src/i18n/index.js';
+import { type ApiClient, startSystem, type TestSystem } from '../support/system.js';
+
+let system: TestSystem | undefined;
+afterEach(async () => {
+  await system?.close();
+  system = undefined;
+});
+
+const count = (s: TestSystem, table: string) => (s.deps.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+
+describe('rate limits', () => {
+  it('takes LIMIT_REPORTS_PER_NUMBER_PER_HOUR reports from a number, then refuses politely once and stores nothing', async () => {
+    system = await startSystem({ env: { LIMIT_REPORTS_PER_NUMBER_PER_HOUR: '3' } });
+    const spammer = '+14155550801';
+    for (let i = 0; i < 3; i++) expect(await system.text(spammer, `raid number ${i} at 94110`)).toBe(fitSms(t('en', 'report_ack')));
+    expect(await system.text(spammer, 'raid number 4 at 94110')).toBe(fitSms(t('en', 'report_limited')));
+    expect(await system.text(spammer, 'raid number 5 at 94110')).toBe('');
+    expect(count(system, 'reports')).toBe(3);
+    // STOP and HELP are never limited; another number is not affected.
+    expect(await system.text(spammer, 'HELP')).toBe(fitSms(t('en', 'help')));
+    expect(await system.text('+14155550802', 'raid at 94110 now')).toBe(fitSms(t('en', 'report_ack')));
+    expect(await system.text(spammer, 'STOP')).toBe('');
+    expect(system.deps.repos.contacts.findByPhone(spammer)?.stoppedAt).not.toBeNull();
+  });
+
+  it('takes LIMIT_JOINS_PER_MINUTE joins across the line, then says to try again later', async () => {
+    system = await startSystem({ env: { LIMIT_JOINS_PER_MINUTE: '2' } });
+    const dispatcher = await system.login();
+    const { inviteCode } = (await dispatcher.post('/api/committees', { name: 'C', area: { type: 'zips', zips: ['94110'] } })).json();
+    await system.text('+14155550811', `JOIN ${inviteCode}`);
+    await system.text('+14155550812', `JOIN ${inviteCode}`);
+    expect(await system.text('+14155550813', `JOIN ${inviteCode}`)).toBe(fitSms(t('en', 'join_busy')));
+    expect(count(system, 'members')).toBe(2);
+  });
+
+  it('limits other keywords per number (e.g. guessing verification codes), silently', async () => {
+    system = await startSystem({ env: { LIMIT_KEYWORDS_PER_NUMBER_PER_HOUR: '2' } });
+    const guesser = '+14155550821';
+    expect(await system.text(guesser, 'CONFIRM AB12')).not.toBe('');
+    expect(await system.text(guesser, 'CONFIRM AB13')).not.toBe('');
+    expect(await system.text(guesser, 'CONFIRM AB14')).toBe('');
+    expect(await system.text(guesser, 'HELP')).not.toBe('');
+  });
+});
+
+describe('flood warning', () => {
+  it('marks incidents opened by new numbers during a flood, holds automatic messages, and lets a dispatcher clear it', async () => {
+    system = await startSystem({ env: { FLOOD_NEW_REPORTERS_PER_10_MIN: '3' } });
+    const dispatcher: ApiClient = await system.login();
+    // Reports spread over different ZIPs so each opens its own incident.
+    const zips = ['94110', '10001', '60601', '73301', '98101'];
+    for (const [i, zip] of zips.entries()) await system.text(`+1415555083${i}`, `raid at the plant ${zip}`);
+    // A new number with no location during the flood: no automatic "where is it?" SMS goes out.
+    await system.text('+14155550839', 'agents everywhere');
+    await system.idle();
+
+    const flood = (await dispatcher.get('/api/flood')).json();
+    expect(flood).toMatchObject({ active: true, newReportersIn10Min: 6 });
+    const health = (await system.app.inject({ method: 'GET', url: '/api/health' })).json();
+    expect(health.alarms).toEqual([expect.objectContaining({ type: 'flood' })]);
+    const incidents = (await dispatcher.get('/api/incidents')).json() as Array<{ flood: boolean }>;
+    expect(incidents.map((i) => i.flood).sort()).toEqual([false, false, false, true, true, true]);
+    expect(system.twilio.sent).toHaveLength(0);
+
+    expect((await dispatcher.post('/api/flood/clear', {})).json()).toEqual({ active: false });
+    await system.text('+14155550840', 'raid at the plant 94110'); // still above the threshold: it comes back
+    expect((await dispatcher.get('/api/flood')).json().active).toBe(true);
+  });
+});
+
+describe('while Redis is away', () => {
+  it('still takes and answers reports (limits fail open) but refuses JOIN (fails closed); health is degraded', async () => {
+    const deadPort = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as { port: number };
+        server.close(() => resolve(port));
+      });
+    });
+    system = await startSystem({ workers: false, env: { REDIS_URL: `redis://127.0.0.1:${deadPort}`, LIMIT_REPORTS_PER_NUMBER_PER_HOUR: '1' } });
+    const s = system;
+    const committee = s.deps.repos.committees.create({ name: 'C', area: { type: 'zips', zips: ['94110'] }, inviteCode: 'AB23CD', autoApprove: true }, Date.now());
+    expect(await s.text('+14155550851', 'raid at the school 94110')).toBe(fitSms(t('en', 'report_ack')));
+    expect(await s.text('+14155550851', 'second raid at the school 94110')).toBe(fitSms(t('en', 'report_ack')));
+    expect(count(s, 'reports')).toBe(2);
+    expect(await s.text('+14155550852', `JOIN ${committee.inviteCode}`)).toBe(fitSms(t('en', 'join_busy')));
+    expect(count(s, 'members')).toBe(0);
+    const health = await s.app.inject({ method: 'GET', url: '/api/health' });
+    expect(health.statusCode).toBe(200);
+    expect(health.json()).toMatchObject({ status: 'degraded', db: 'ok', redis: 'down' });
+  });
+});
