@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { CAPPED_BACKOFF } from './backoff.js';
 import { type AlertJob, QUEUES, type ReportJob, type SendJob } from './names.js';
 
 // Completed jobs are dropped at once: the SQLite ledger, not BullMQ, remembers what was done, and a freed job id
@@ -25,8 +26,8 @@ function inTime<T>(connection: Redis, add: () => Promise<T>): Promise<T> {
 export function createQueues(connection: Redis, prefix: string, retry: { attempts: number; baseMs: number }) {
   const defaults: JobsOptions = {
     attempts: 8,
-    // Exponential with jitter, so that many failed sends don't all come back in the same instant.
-    backoff: { type: 'exponential', delay: retry.baseMs, jitter: 0.5 },
+    // Capped exponential with jitter (see backoff.ts), so that many failed sends don't all come back at once.
+    backoff: { type: CAPPED_BACKOFF, delay: retry.baseMs },
     removeOnComplete: true,
     removeOnFail: true,
   };

@@ -4,7 +4,9 @@ import type { Deps } from '../deps.js';
 import { runBroadcast } from '../services/broadcast.js';
 import { expireIncidents, reconcile } from '../services/maintenance.js';
 import { processReport } from '../services/reports.js';
+import { forgetReporterNumbers, purgeBefore } from '../services/retention.js';
 import { sendMessage } from '../services/sending.js';
+import { cappedBackoff } from './backoff.js';
 import { workerConnection } from './connection.js';
 import { type AlertJob, QUEUES, type ReportJob, type SendJob } from './names.js';
 
@@ -19,7 +21,12 @@ export const MAINTENANCE_EVERY_MS = 60_000;
 export async function startWorkers(deps: Deps, options: { maintenanceEveryMs?: number } = {}): Promise<Workers> {
   const connection = workerConnection(deps.config.redisUrl);
   connection.on('error', (error: Error) => deps.log.debug({ err: error.message }, 'worker redis error'));
-  const base = (concurrency: number): WorkerOptions => ({ connection, prefix: deps.config.queuePrefix, concurrency });
+  const base = (concurrency: number): WorkerOptions => ({
+    connection,
+    prefix: deps.config.queuePrefix,
+    concurrency,
+    settings: { backoffStrategy: cappedBackoff(deps.config.sms.retryBaseMs) },
+  });
 
   const reports = new Worker<ReportJob>(QUEUES.reports, (job) => processReport(deps, job.data.reportId), base(4));
   const alerts = new Worker<AlertJob>(QUEUES.alerts, (job) => runBroadcast(deps, job.data), base(2));
@@ -32,6 +39,8 @@ export async function startWorkers(deps: Deps, options: { maintenanceEveryMs?: n
     QUEUES.maintenance,
     async () => {
       expireIncidents(deps);
+      forgetReporterNumbers(deps);
+      purgeBefore(deps, deps.now() - deps.config.retentionDays * 86_400_000, null, { quiet: true });
       return reconcile(deps);
     },
     base(1),

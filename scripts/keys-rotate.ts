@@ -1,0 +1,45 @@
+// npm run keys:rotate — with the new key in DATA_KEY and the old one in DATA_KEY_PREVIOUS: re-encrypts every
+// stored phone number under DATA_KEY, in small transactions, while the system keeps running (it can decrypt
+// both meanwhile). Hashes (HASH_KEY) are untouched, so every lookup keeps working. Afterwards drop
+// DATA_KEY_PREVIOUS from the environment and restart.
+import { and, eq, gt, isNotNull } from 'drizzle-orm';
+import { createPhoneVault } from '../src/crypto/phones.js';
+import { inTransaction, openDatabase } from '../src/db/client.js';
+import { applyMigrations } from '../src/db/migrate.js';
+import { contacts } from '../src/db/schema.js';
+import { configOrExit } from '../src/server.js';
+
+const BATCH = 500;
+const config = configOrExit();
+if (!config.keys.dataPrevious) {
+  process.stderr.write('keys:rotate: set DATA_KEY to the new key and DATA_KEY_PREVIOUS to the old one\n');
+  process.exit(1);
+}
+const vault = createPhoneVault(config.keys);
+const db = openDatabase(config.databasePath);
+applyMigrations(db);
+
+let after = '';
+let rotated = 0;
+for (;;) {
+  const batch = db
+    .select({ id: contacts.id, phoneEnc: contacts.phoneEnc })
+    .from(contacts)
+    .where(and(isNotNull(contacts.phoneEnc), gt(contacts.id, after)))
+    .orderBy(contacts.id)
+    .limit(BATCH)
+    .all();
+  if (batch.length === 0) break;
+  after = batch[batch.length - 1]?.id ?? after;
+  rotated += inTransaction(db, () => {
+    let n = 0;
+    for (const row of batch) {
+      if (!row.phoneEnc || !vault.isStale(row.phoneEnc)) continue;
+      // Only if unchanged since read: a concurrent write (already under the new key) wins.
+      n += db.update(contacts).set({ phoneEnc: vault.encrypt(vault.decrypt(row.phoneEnc)) }).where(and(eq(contacts.id, row.id), eq(contacts.phoneEnc, row.phoneEnc))).run().changes;
+    }
+    return n;
+  });
+}
+db.$client.close();
+process.stdout.write(`re-encrypted ${rotated} phone numbers under the current DATA_KEY\n`);
