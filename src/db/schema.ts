@@ -70,6 +70,8 @@ export const inboundMessages = sqliteTable('inbound_messages', {
   kind: text('kind').notNull(),
   reply: text('reply'),
   receivedAt: integer('received_at').notNull(),
+  /** When the provider's copy (message, media, recording) was deleted, with TWILIO_DELETE_AFTER_MINUTES set. */
+  providerDeletedAt: integer('provider_deleted_at'),
 });
 
 export const incidents = sqliteTable(
@@ -182,6 +184,7 @@ export const outgoingMessages = sqliteTable(
     notAfter: integer('not_after'),
     sendingAt: integer('sending_at'),
     sentAt: integer('sent_at'),
+    providerDeletedAt: integer('provider_deleted_at'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull(),
   },

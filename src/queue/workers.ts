@@ -3,6 +3,7 @@ import { type Job, Worker, type WorkerOptions } from 'bullmq';
 import type { Deps } from '../deps.js';
 import { runBroadcast } from '../services/broadcast.js';
 import { expireIncidents, reconcile } from '../services/maintenance.js';
+import { deleteFromProvider } from '../services/provider-cleanup.js';
 import { processReport } from '../services/reports.js';
 import { forgetReporterNumbers, purgeBefore } from '../services/retention.js';
 import { sendMessage } from '../services/sending.js';
@@ -41,6 +42,7 @@ export async function startWorkers(deps: Deps, options: { maintenanceEveryMs?: n
       expireIncidents(deps);
       forgetReporterNumbers(deps);
       purgeBefore(deps, deps.now() - deps.config.retentionDays * 86_400_000, null, { quiet: true });
+      await deleteFromProvider(deps);
       return reconcile(deps);
     },
     base(1),

@@ -16,5 +16,7 @@ export function createOutboxProvider(outbox: ReturnType<typeof createOutboxRepos
       return outbox.findSent(vault.hash(to), since, body)?.sid ?? null;
     },
     async deleteMessage() {},
+    async deleteMedia() {},
+    async deleteRecording() {},
   };
 }

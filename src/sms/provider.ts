@@ -13,8 +13,12 @@ export interface SmsProvider {
   send(message: OutgoingSms): Promise<{ sid: string }>;
   /** After a crash mid-send: the id of a message with this body sent to `to` since `since`, if the provider has one. */
   findSent(to: string, since: number, body: string): Promise<string | null>;
-  /** Deletes a processed message (and its media) from the provider's storage. */
+  /** Deletes a processed message (and its media) from the provider's storage; an unknown sid is no error. */
   deleteMessage(sid: string): Promise<void>;
+  /** Deletes one media file of a message (deleting a message leaves its media behind at Twilio). */
+  deleteMedia(messageSid: string, mediaSid: string): Promise<void>;
+  /** Deletes a call recording; an unknown sid is no error. */
+  deleteRecording(sid: string): Promise<void>;
 }
 
 /**

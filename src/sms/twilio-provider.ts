@@ -57,13 +57,17 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
       }
     },
 
-    async deleteMessage(sid) {
-      try {
-        await client.messages(sid).remove();
-      } catch (error) {
-        const e = fromTwilioError(error);
-        if (e.code !== '20404') throw e;
-      }
-    },
+    deleteMessage: (sid) => ignoreNotFound(() => client.messages(sid).remove()),
+    deleteMedia: (messageSid, mediaSid) => ignoreNotFound(() => client.messages(messageSid).media(mediaSid).remove()),
+    deleteRecording: (sid) => ignoreNotFound(() => client.recordings(sid).remove()),
   };
+}
+
+async function ignoreNotFound(remove: () => Promise<unknown>): Promise<void> {
+  try {
+    await remove();
+  } catch (error) {
+    const e = fromTwilioError(error);
+    if (e.code !== '20404' && e.code !== 'http-404') throw e;
+  }
 }
