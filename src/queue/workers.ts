@@ -1,6 +1,7 @@
 // The worker role: one BullMQ worker per queue, each a thin shell around a service function.
 import { type Job, Worker, type WorkerOptions } from 'bullmq';
 import type { Deps } from '../deps.js';
+import { backfillInbound } from '../services/backfill.js';
 import { runBroadcast } from '../services/broadcast.js';
 import { expireIncidents, reconcile } from '../services/maintenance.js';
 import { deleteFromProvider } from '../services/provider-cleanup.js';
@@ -43,6 +44,7 @@ export async function startWorkers(deps: Deps, options: { maintenanceEveryMs?: n
       forgetReporterNumbers(deps);
       purgeBefore(deps, deps.now() - deps.config.retentionDays * 86_400_000, null, { quiet: true });
       await deleteFromProvider(deps);
+      await backfillInbound(deps);
       return reconcile(deps);
     },
     base(1),

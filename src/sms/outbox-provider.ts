@@ -15,6 +15,9 @@ export function createOutboxProvider(outbox: ReturnType<typeof createOutboxRepos
     async findSent(to, since, body) {
       return outbox.findSent(vault.hash(to), since, body)?.sid ?? null;
     },
+    async listInbound() {
+      return [];
+    },
     async deleteMessage() {},
     async deleteMedia() {},
     async deleteRecording() {},

@@ -7,12 +7,23 @@ export interface OutgoingSms {
   validitySeconds?: number;
 }
 
+/** An inbound message as the provider's own log has it. */
+export interface ProviderInbound {
+  sid: string;
+  from: string;
+  body: string;
+  mediaUrls: string[];
+  receivedAt: number;
+}
+
 export interface SmsProvider {
   readonly name: 'twilio' | 'outbox';
   /** Hands one message to the provider; resolves with the provider's id for it. Throws ProviderError. */
   send(message: OutgoingSms): Promise<{ sid: string }>;
   /** After a crash mid-send: the id of a message with this body sent to `to` since `since`, if the provider has one. */
   findSent(to: string, since: number, body: string): Promise<string | null>;
+  /** Inbound messages the provider received since `since`, oldest first: for webhooks lost while the line was down. */
+  listInbound(since: number): Promise<ProviderInbound[]>;
   /** Deletes a processed message (and its media) from the provider's storage; an unknown sid is no error. */
   deleteMessage(sid: string): Promise<void>;
   /** Deletes one media file of a message (deleting a message leaves its media behind at Twilio). */

@@ -57,6 +57,25 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
       }
     },
 
+    async listInbound(since) {
+      try {
+        const page = await client.messages.list({ ...(options.fromNumber ? { to: options.fromNumber } : {}), dateSentAfter: new Date(since), limit: 1000 });
+        return page
+          .filter((m) => m.direction === 'inbound')
+          .map((m) => ({
+            sid: m.sid,
+            from: m.from,
+            body: m.body ?? '',
+            // Twilio's list gives a media count, not URLs; the URLs follow the API's fixed layout.
+            mediaUrls: [],
+            receivedAt: (m.dateSent ?? m.dateCreated).getTime(),
+          }))
+          .sort((a, b) => a.receivedAt - b.receivedAt);
+      } catch (error) {
+        throw fromTwilioError(error);
+      }
+    },
+
     deleteMessage: (sid) => ignoreNotFound(() => client.messages(sid).remove()),
     deleteMedia: (messageSid, mediaSid) => ignoreNotFound(() => client.messages(messageSid).media(mediaSid).remove()),
     deleteRecording: (sid) => ignoreNotFound(() => client.recordings(sid).remove()),

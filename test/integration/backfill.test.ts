@@ -1,0 +1,42 @@
+// After downtime: reports Twilio received but could not deliver to the webhook are filed from its message list.
+import { afterEach, describe, expect, it } from 'vitest';
+import { fitSms } from '../../src/domain/sms-fit.js';
+import { t } from '../../src/i18n/index.js';
+import { backfillInbound } from '../../src/services/backfill.js';
+import { FROM_NUMBER, startSystem, TestClock, type TestSystem } from '../support/system.js';
+
+let system: TestSystem | undefined;
+afterEach(async () => {
+  await system?.close();
+  system = undefined;
+});
+
+describe('filing inbound messages the webhook missed', () => {
+  it('files a missed report once, answers it by SMS, and leaves messages the webhook handled alone', async () => {
+    const clock = new TestClock();
+    system = await startSystem({ clock });
+    const s = system;
+    const dispatcher = await s.login();
+
+    // One message reached the webhook; one was lost while the line was down.
+    const handled = s.twilio.addInbound({ from: '+14155551201', to: FROM_NUMBER, body: 'raid at the school 94110' });
+    await s.sms('+14155551201', 'raid at the school 94110', { MessageSid: handled.sid });
+    const missed = s.twilio.addInbound({ from: '+14155551202', to: FROM_NUMBER, body: 'ICE at the bakery 94103' });
+
+    // Too fresh: the webhook may still be handling it.
+    expect(await backfillInbound(s.deps)).toBe(0);
+    clock.advance(3 * 60_000);
+    expect(await backfillInbound(s.deps)).toBe(1);
+    await s.idle();
+
+    const reports = (await dispatcher.get('/api/reports')).json() as Array<{ text: string }>;
+    expect(reports.map((r) => r.text).sort()).toEqual(['ICE at the bakery 94103', 'raid at the school 94110']);
+    const [reply] = await s.twilio.waitForSent(1);
+    expect(reply).toMatchObject({ to: '+14155551202', body: fitSms(t('en', 'report_ack')) });
+    expect(missed.sid).toMatch(/^SM/);
+
+    expect(await backfillInbound(s.deps)).toBe(0);
+    await s.idle();
+    expect(s.twilio.sent).toHaveLength(1);
+  });
+});
