@@ -6,6 +6,15 @@ import type { Area, IncidentKind, IncidentStatus, Locale, MemberRole, MemberStat
 
 const createdAt = () => integer('created_at').notNull();
 
+/** Where a report or an incident is; all null while unplaced. */
+const placement = () => ({
+  lat: real('lat'),
+  lng: real('lng'),
+  label: text('label'),
+  precision: text('precision').$type<Precision>(),
+  zip: text('zip'),
+});
+
 /** Everyone who has texted the line or been texted by it, by phone number. */
 export const contacts = sqliteTable('contacts', {
   id: text('id').primaryKey(),
@@ -81,11 +90,7 @@ export const incidents = sqliteTable(
     code: text('code').notNull().unique(),
     status: text('status').$type<IncidentStatus>().notNull().default('new'),
     kind: text('kind').$type<IncidentKind>().notNull().default('other'),
-    lat: real('lat'),
-    lng: real('lng'),
-    label: text('label'),
-    precision: text('precision').$type<Precision>(),
-    zip: text('zip'),
+    ...placement(),
     flood: integer('flood', { mode: 'boolean' }).notNull().default(false),
     drill: integer('drill', { mode: 'boolean' }).notNull().default(false),
     afterDismissedId: text('after_dismissed_id'),
@@ -112,11 +117,7 @@ export const reports = sqliteTable(
     text: text('text').notNull(),
     language: text('language'),
     kind: text('kind').$type<IncidentKind>().notNull().default('other'),
-    lat: real('lat'),
-    lng: real('lng'),
-    label: text('label'),
-    precision: text('precision').$type<Precision>(),
-    zip: text('zip'),
+    ...placement(),
     locationText: text('location_text'),
     /** `received` until a worker has placed and clustered it. */
     status: text('status').$type<'received' | 'processed'>().notNull().default('received'),
