@@ -10,6 +10,7 @@ export interface VoiceReport {
   locale: Locale;
   zip: string | null;
   recordingUrl: string | null;
+  flood?: boolean;
 }
 
 /** Returns the report to process, or null when this call was filed already (Twilio retried the webhook). */
@@ -35,6 +36,7 @@ export function fileVoiceReport(deps: Pick<Deps, 'db' | 'repos' | 'now'>, call: 
       // A caller can't be asked by text where it is: the dispatcher places an unplaced voice report.
       askedLocation: true,
       media: call.recordingUrl ? [call.recordingUrl] : [],
+      flood: call.flood ?? false,
       receivedAt: now,
     });
     deps.repos.inbound.record({ sid: call.callSid, contactId: contact.id, kind: 'voice', reply: null, receivedAt: now });

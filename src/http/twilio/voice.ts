@@ -6,6 +6,7 @@ import { isLocale, type Locale, LOCALES } from '../../domain/types.js';
 import { isKnownZip } from '../../geo/zips.js';
 import { VOICE_LANGUAGES, type VoicePrompt, voicePrompt } from '../../i18n/voice.js';
 import { fileVoiceReport } from '../../services/inbound-voice.js';
+import { admit } from '../../services/limits.js';
 import { field } from './verify.js';
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
@@ -55,13 +56,24 @@ export async function voiceRoutes(app: FastifyInstance, { deps }: { deps: Deps }
     const locale = localeOf(request.query.lang);
     const zip = request.query.zip && /^\d{5}$/.test(request.query.zip) ? request.query.zip : null;
     const recordingUrl = field(request.body, 'RecordingUrl');
-    const reportId = fileVoiceReport(deps, {
-      callSid: field(request.body, 'CallSid') ?? '',
-      from: field(request.body, 'From') ?? '',
-      locale,
-      zip,
-      recordingUrl: recordingUrl && /^https?:\/\//.test(recordingUrl) ? recordingUrl : null,
-    });
+    const from = field(request.body, 'From') ?? '';
+    const callSid = field(request.body, 'CallSid') ?? '';
+    // Calls count against the same per-number report limit as texts (a replayed step is not counted twice).
+    const known = deps.repos.contacts.findByPhone(from);
+    const gate = deps.repos.inbound.get(callSid)
+      ? null
+      : await admit(deps, deps.vault.hash(from), known?.lastSeenAt ?? null, { type: 'report', languageHint: null }, false);
+    const reportId =
+      gate && !gate.admit
+        ? null
+        : fileVoiceReport(deps, {
+            callSid,
+            from,
+            locale,
+            zip,
+            recordingUrl: recordingUrl && /^https?:\/\//.test(recordingUrl) ? recordingUrl : null,
+            flood: gate?.admit === true && gate.flood,
+          });
     if (reportId) {
       await deps.queues.processReport(reportId).catch((error: Error) => request.log.warn({ err: error.message }, 'voice report not queued now; the reconciler will'));
     }
