@@ -25,6 +25,7 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
+  TRUST_PROXY: z.string().trim().default('false'),
   PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DATABASE_PATH: z.string().min(1).default('./data/centinela.db'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
@@ -64,6 +65,8 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
+  /** Whose X-Forwarded-* headers to believe (fastify's trustProxy): false, true, or addresses such as `loopback`. */
+  trustProxy: boolean | string;
   publicUrl: string;
   dataDir: string;
   databasePath: string;
@@ -111,7 +114,8 @@ export interface Config {
 
 /** Parses the environment; throws ConfigError with one line naming the variable that is wrong. */
 export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
-  const parsed = envSchema.safeParse(env);
+  // An empty value (`PORT=` in .env) means "not set", never 0.
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = issue?.path.join('.') ?? 'environment';
@@ -151,6 +155,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     env: e.NODE_ENV,
     port: e.PORT,
     host: e.HOST,
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
     publicUrl,
     dataDir,
     databasePath,
@@ -194,6 +199,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     sessionTtlHours: e.SESSION_TTL_HOURS,
     secureCookies: e.SECURE_COOKIES ?? publicUrl.startsWith('https://'),
   };
+}
+
+function parseTrustProxy(value: string): boolean | string {
+  return value === 'true' || value === 'false' ? value === 'true' : value;
 }
 
 /** `.env` is read if present; real environment variables win over it. */

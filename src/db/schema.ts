@@ -223,7 +223,7 @@ export const users = sqliteTable('users', {
   disabledAt: integer('disabled_at'),
 });
 
-/** Sessions are stored by the SHA-256 of their token: a copy of this table opens no session. */
+/** Sessions are stored by an HMAC (keyed by SESSION_SECRET) of their token: a copy of this table opens no session. */
 export const sessions = sqliteTable('sessions', {
   tokenHash: text('token_hash').primaryKey(),
   userId: text('user_id')

@@ -311,6 +311,10 @@ const STOP_PHRASES: ReadonlyArray<{ pattern: RegExp; hint: Locale | null }> = [
       /^(PAKI )?(HUWAG|WAG) (NA )?((KAYONG|NYONG|NIYONG|NINYONG) )?(NA )?(MAG ?TEXT|MAG ?MESSAGE|MAG ?MENSAHE|I ?TEXT)( SA AKIN| SAKIN| AKO)?( ULIT)?( PO)?$/,
     hint: 'tl',
   },
+  {
+    pattern: /^(PAKI )?(HUWAG|WAG) (NYO|NIYO|NINYO|MO|KAYO) (NA )?(AKONG|AKO) (I ?TEXT|I ?MESSAGE|TEXTAN|MESSAGE|MAG ?TEXT)( ULIT)?( PO)?$/,
+    hint: 'tl',
+  },
   { pattern: /^(AYOKO|AYAW KO) NA (NG|SA) (MENSAHE|MESSAGE|MESSAGES|TEXT|TEXTS)( PO)?$/, hint: 'tl' },
   { pattern: /^TIGILAN (NYO|NIYO|NINYO|MO) NA (AKO|KAMI)( PO)?$/, hint: 'tl' },
   { pattern: /^(TIGIL|HINTO|STOP) NA( PO)?$/, hint: 'tl' },

@@ -1,11 +1,12 @@
 // What the hotline's phone menu says, per language. Spoken by Twilio's text-to-speech.
 import type { Locale } from '../domain/types.js';
 
+// A voice is named for each language: Twilio's default voice speaks only a few languages, Filipino not among them.
 export const VOICE_LANGUAGES = {
-  en: { digit: '1', ttsLanguage: 'en-US' },
-  es: { digit: '2', ttsLanguage: 'es-MX' },
-  tl: { digit: '3', ttsLanguage: 'fil-PH' },
-} as const satisfies Record<Locale, { digit: string; ttsLanguage: string }>;
+  en: { digit: '1', ttsLanguage: 'en-US', voice: 'Polly.Joanna' },
+  es: { digit: '2', ttsLanguage: 'es-MX', voice: 'Polly.Mia' },
+  tl: { digit: '3', ttsLanguage: 'fil-PH', voice: 'Google.fil-PH-Standard-A' },
+} as const satisfies Record<Locale, { digit: string; ttsLanguage: string; voice: string }>;
 
 const prompts = {
   en: {

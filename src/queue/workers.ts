@@ -52,15 +52,22 @@ export async function startWorkers(deps: Deps, options: { maintenanceEveryMs?: n
 
   const all = [reports, alerts, send, maintenance];
   for (const worker of all) watch(deps, worker);
-  // Re-registered at every start, so a Redis that lost its data gets the schedule back; the first run is now.
-  await deps.queues.maintenance
-    .upsertJobScheduler('maintenance', { every: options.maintenanceEveryMs ?? MAINTENANCE_EVERY_MS })
-    .catch((error: Error) => deps.log.warn({ err: error.message }, 'maintenance schedule not registered yet'));
+  // Registered at start and again every interval (an idempotent upsert), so a Redis that comes back empty gets
+  // the schedule back without a restart; the first reconcile runs now.
+  const every = options.maintenanceEveryMs ?? MAINTENANCE_EVERY_MS;
+  const schedule = () =>
+    deps.queues.maintenance
+      .upsertJobScheduler('maintenance', { every })
+      .catch((error: Error) => deps.log.warn({ err: error.message }, 'maintenance schedule not registered yet'));
+  await schedule();
+  const keepScheduled = setInterval(() => void schedule(), Math.min(every, MAINTENANCE_EVERY_MS));
+  keepScheduled.unref();
   await reconcile(deps).catch((error: Error) => deps.log.warn({ err: error.message }, 'start-up reconcile failed'));
 
   return {
     all,
     async close() {
+      clearInterval(keepScheduled);
       await Promise.all(all.map((worker) => worker.close()));
       connection.disconnect();
     },

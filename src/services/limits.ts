@@ -47,11 +47,12 @@ export async function admit(deps: LimitDeps, phoneHash: string, lastSeenAt: numb
         return { admit: false, refusal: first === 'OK' ? 'report_limited' : null };
       }
     }
-    return { admit: true, newReporter, flood: newReporter ? await countNewReporter(deps, key('new-reporters'), now) : floodActive(deps, now) };
+    // Only numbers new to the line are marked during a flood: known reporters are trusted as before.
+    return { admit: true, newReporter, flood: newReporter && (await countNewReporter(deps, key('new-reporters'), now)) };
   } catch (error) {
     deps.log.warn({ err: (error as Error).message }, 'rate limits unavailable (Redis): reports pass, joins wait');
     if (command.type === 'join') return { admit: false, refusal: 'join_busy' };
-    return { admit: true, newReporter, flood: floodActive(deps, now) };
+    return { admit: true, newReporter, flood: newReporter && floodActive(deps, now) };
   }
 }
 

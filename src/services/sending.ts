@@ -26,8 +26,10 @@ export async function sendMessage(deps: SendDeps, messageId: string, finalAttemp
     repos.messages.setStatus(row.id, 'expired', now);
     return 'expired';
   }
-  // An alert whose incident was dismissed or resolved meanwhile never goes out.
-  if (row.kind === 'alert' && row.incidentId && repos.incidents.get(row.incidentId)?.status !== 'confirmed') {
+  const inDoubt = row.status === 'unknown' || row.status === 'sending';
+  // An alert whose incident was dismissed or resolved meanwhile never goes out (one in doubt is checked first).
+  const withdrawn = row.kind === 'alert' && row.incidentId !== null && repos.incidents.get(row.incidentId)?.status !== 'confirmed';
+  if (withdrawn && !inDoubt) {
     repos.messages.setStatus(row.id, 'cancelled', now);
     return 'skipped';
   }
@@ -38,7 +40,6 @@ export async function sendMessage(deps: SendDeps, messageId: string, finalAttemp
     return 'skipped';
   }
 
-  const inDoubt = row.status === 'unknown' || row.status === 'sending';
   if (!repos.messages.claim(row.id, now, SEND_LEASE_MS)) return 'busy';
 
   try {
@@ -46,16 +47,36 @@ export async function sendMessage(deps: SendDeps, messageId: string, finalAttemp
       const found = await deps.sms.findSent(phone, row.sendingAt ?? row.createdAt, row.body);
       if (found) {
         repos.messages.markSent(row.id, found, deps.now());
+        await followUpIfClosed(deps, row);
         return 'found';
+      }
+      if (withdrawn) {
+        repos.messages.setStatus(row.id, 'cancelled', deps.now());
+        return 'skipped';
       }
     }
     const validitySeconds = row.notAfter !== null ? (row.notAfter - deps.now()) / 1000 : undefined;
     const { sid } = await deps.sms.send({ to: phone, body: row.body, validitySeconds });
     repos.messages.markSent(row.id, sid, deps.now());
+    await followUpIfClosed(deps, row);
     return 'sent';
   } catch (error) {
     return handleFailure(deps, row.id, row.contactId, error, finalAttempt);
   }
+}
+
+/**
+ * An alert that went out while its incident was being closed (it was in flight, or in doubt) must not miss the
+ * correction or the all clear: the follow-up broadcast runs again, and its unique rows add only who is missing.
+ */
+async function followUpIfClosed(deps: SendDeps, row: { kind: string; incidentId: string | null }): Promise<void> {
+  if (row.kind !== 'alert' || !row.incidentId) return;
+  const incident = deps.repos.incidents.get(row.incidentId);
+  if (!incident || incident.confirmedAt === null || (incident.status !== 'dismissed' && incident.status !== 'resolved')) return;
+  const kind = incident.status === 'dismissed' ? 'correction' : 'all_clear';
+  await deps.queues.broadcast({ incidentId: incident.id, kind }).catch((error: Error) => {
+    deps.log.error({ err: error.message, incidentId: incident.id }, `${kind} for a late alert not queued`);
+  });
 }
 
 async function handleFailure(deps: SendDeps, id: string, contactId: string, error: unknown, finalAttempt: boolean): Promise<SendOutcome> {
@@ -66,7 +87,8 @@ async function handleFailure(deps: SendDeps, id: string, contactId: string, erro
     case 'recipient':
       repos.messages.setStatus(id, 'failed', now, e.code);
       if (e.code === '21610') repos.contacts.markStopped(contactId, now);
-      else repos.contacts.markUnreachable(contactId, now);
+      // Only a number that can never get SMS is set aside; a routing failure may pass.
+      else if (e.code === '21211' || e.code === '21614') repos.contacts.markUnreachable(contactId, now);
       return 'failed';
     case 'permanent':
       repos.messages.setStatus(id, 'failed', now, e.code);

@@ -20,6 +20,7 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
   // `env: {}` keeps the SDK from reading process.env on its own; retries are ours (BullMQ), not the SDK's.
   const client = twilio(options.accountSid, options.authToken, { env: {}, timeout: options.timeoutMs, autoRetry: false, keepAlive: true });
   if (options.apiBaseUrl) client.api.baseUrl = options.apiBaseUrl;
+  const apiBase = (options.apiBaseUrl ?? 'https://api.twilio.com').replace(/\/+$/, '');
   const sender = options.messagingServiceSid
     ? { messagingServiceSid: options.messagingServiceSid }
     : { from: options.fromNumber ?? '' };
@@ -58,19 +59,24 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
     },
 
     async listInbound(since) {
+      // Only the line's own number can be asked for: with a Messaging Service alone, the account's other
+      // numbers' messages would be mistaken for the hotline's.
+      if (!options.fromNumber) return [];
       try {
-        const page = await client.messages.list({ ...(options.fromNumber ? { to: options.fromNumber } : {}), dateSentAfter: new Date(since), limit: 1000 });
-        return page
-          .filter((m) => m.direction === 'inbound')
-          .map((m) => ({
+        const page = await client.messages.list({ to: options.fromNumber, dateSentAfter: new Date(since), limit: 1000 });
+        const inbound = page.filter((m) => m.direction === 'inbound');
+        const messages = [];
+        for (const m of inbound) {
+          const media = Number(m.numMedia) > 0 ? await client.messages(m.sid).media.list({ limit: 10 }) : [];
+          messages.push({
             sid: m.sid,
             from: m.from,
             body: m.body ?? '',
-            // Twilio's list gives a media count, not URLs; the URLs follow the API's fixed layout.
-            mediaUrls: [],
+            mediaUrls: media.map((item) => `${apiBase}/2010-04-01/Accounts/${options.accountSid}/Messages/${m.sid}/Media/${item.sid}`),
             receivedAt: (m.dateSent ?? m.dateCreated).getTime(),
-          }))
-          .sort((a, b) => a.receivedAt - b.receivedAt);
+          });
+        }
+        return messages.sort((a, b) => a.receivedAt - b.receivedAt);
       } catch (error) {
         throw fromTwilioError(error);
       }

@@ -39,4 +39,17 @@ describe('filing inbound messages the webhook missed', () => {
     await s.idle();
     expect(s.twilio.sent).toHaveLength(1);
   });
+
+  it('does not file a message the rate limit refused', async () => {
+    const clock = new TestClock();
+    system = await startSystem({ clock, env: { LIMIT_REPORTS_PER_NUMBER_PER_HOUR: '1' } });
+    const s = system;
+    const first = s.twilio.addInbound({ from: '+14155551211', to: FROM_NUMBER, body: 'raid at the school 94110' });
+    const second = s.twilio.addInbound({ from: '+14155551211', to: FROM_NUMBER, body: 'raid again 94110' });
+    await s.sms('+14155551211', 'raid at the school 94110', { MessageSid: first.sid });
+    await s.sms('+14155551211', 'raid again 94110', { MessageSid: second.sid });
+    clock.advance(3 * 60_000);
+    expect(await backfillInbound(s.deps)).toBe(0);
+    expect((s.deps.db.$client.prepare('select count(*) as n from reports').get() as { n: number }).n).toBe(1);
+  });
 });

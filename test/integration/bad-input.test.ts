@@ -46,8 +46,11 @@ describe('bad input', () => {
         const response = await system.app.inject({ method: 'POST', url: '/twilio/sms', headers: { 'content-type': FORM, 'x-twilio-signature': 'x' }, payload });
         expect(response.statusCode).toBe(403);
       }
-      const json = await system.app.inject({ method: 'POST', url: '/twilio/sms', headers: { 'content-type': 'application/json' }, payload: '{"From": 1' });
-      expect(json.statusCode).toBe(400);
+      // Twilio posts forms: JSON (even JSON objects built to break the signature check) is refused unparsed.
+      for (const payload of ['{"From": 1', '{"From":{"toString":1}}']) {
+        const json = await system.app.inject({ method: 'POST', url: '/twilio/sms', headers: { 'content-type': 'application/json', 'x-twilio-signature': 'x' }, payload });
+        expect(json.statusCode).toBe(415);
+      }
       const xml = await system.app.inject({ method: 'POST', url: '/twilio/sms', headers: { 'content-type': 'text/xml' }, payload: '<a/>' });
       expect(xml.statusCode).toBe(415);
     });
@@ -162,6 +165,15 @@ describe('bad input', () => {
       const slowed = await attempt('correct horse battery staple');
       expect(slowed.statusCode).toBe(429);
       expect(Number(slowed.headers['retry-after'])).toBeGreaterThan(0);
+      // A forged X-Forwarded-For does not buy a fresh count (no proxy is trusted unless TRUST_PROXY says so).
+      const forged = await system.app.inject({
+        method: 'POST',
+        url: '/api/session',
+        remoteAddress: '203.0.113.7',
+        headers: { 'x-forwarded-for': '192.0.2.99' },
+        payload: { email: 'victim@example.org', password: 'guess-again' },
+      });
+      expect(forged.statusCode).toBe(429);
       // The dispatcher herself, from her own address, is not locked out.
       expect((await attempt('correct horse battery staple', '198.51.100.20')).statusCode).toBe(204);
       expect((await system.app.inject({ method: 'POST', url: '/api/session', payload: { email: 'nobody@example.org', password: 'x' } })).statusCode).toBe(401);

@@ -53,18 +53,22 @@ describe('flood warning', () => {
     system = await startSystem({ env: { FLOOD_NEW_REPORTERS_PER_10_MIN: '3' } });
     const dispatcher: ApiClient = await system.login();
     // Reports spread over different ZIPs so each opens its own incident.
+    // A number the line knows from before the flood stays trusted during it.
+    await system.text('+14155550849', 'HELP');
     const zips = ['94110', '10001', '60601', '73301', '98101'];
     for (const [i, zip] of zips.entries()) await system.text(`+1415555083${i}`, `raid at the plant ${zip}`);
     // A new number with no location during the flood: no automatic "where is it?" SMS goes out.
     await system.text('+14155550839', 'agents everywhere');
     await system.idle();
 
+    await system.text('+14155550849', 'raid at the depot 33101');
+    await system.idle();
     const flood = (await dispatcher.get('/api/flood')).json();
     expect(flood).toMatchObject({ active: true, newReportersIn10Min: 6 });
     const health = (await system.app.inject({ method: 'GET', url: '/api/health' })).json();
     expect(health.alarms).toEqual([expect.objectContaining({ type: 'flood' })]);
     const incidents = (await dispatcher.get('/api/incidents')).json() as Array<{ flood: boolean }>;
-    expect(incidents.map((i) => i.flood).sort()).toEqual([false, false, false, true, true, true]);
+    expect(incidents.map((i) => i.flood).sort()).toEqual([false, false, false, false, true, true, true]);
     expect(system.twilio.sent).toHaveLength(0);
 
     expect((await dispatcher.post('/api/flood/clear', {})).json()).toEqual({ active: false });

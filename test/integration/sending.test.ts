@@ -108,4 +108,36 @@ describe('sending alerts through the provider', () => {
     await system.idle();
     expect(system.twilio.sent.map((m) => m.to).sort()).toEqual(members);
   });
+
+  it('an alert in doubt when the incident is dismissed still gets its correction once it proves delivered', async () => {
+    system.twilio.failNext(1, { kind: 'accepted-garbled' });
+    const id = await confirmReport();
+    await system.twilio.waitForSent(3);
+    // One row is "unknown" now; dismiss before its retry looks it up.
+    expect((await dispatcher.post(`/api/incidents/${id}/dismiss`, {})).statusCode).toBe(200);
+    await system.twilio.waitForSent(6);
+    await system.idle();
+    const corrections = system.twilio.sent.filter((m) => /CORRECTION/.test(m.body));
+    expect(corrections.map((m) => m.to).sort()).toEqual(members);
+    expect(system.twilio.sent).toHaveLength(6);
+  });
+
+  it('never moves a delivery state backwards when callbacks arrive out of order', async () => {
+    const id = await confirmReport();
+    const [first] = await system.twilio.waitForSent(1);
+    await system.idle();
+    const now = clock.now();
+    system.deps.repos.messages.applyDeliveryStatus(first!.sid, 'undelivered', '30003', now);
+    system.deps.repos.messages.applyDeliveryStatus(first!.sid, 'sent', null, now);
+    expect((await dispatcher.get(`/api/incidents/${id}`)).json().alerts.alert).toEqual({ sent: 2, undelivered: 1 });
+  });
+
+  it('forgets that a number was unreachable once it texts the line', async () => {
+    system.twilio.failFor(members[0]!, { status: 400, code: 21211 });
+    await confirmReport();
+    await system.idle();
+    expect(system.deps.repos.contacts.findByPhone(members[0]!)?.unreachableAt).not.toBeNull();
+    await system.text(members[0]!, 'HELP');
+    expect(system.deps.repos.contacts.findByPhone(members[0]!)?.unreachableAt).toBeNull();
+  });
 });

@@ -54,6 +54,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...base, TWILIO_ACCOUNT_SID: '', SMS_PROVIDER: 'outbox' }).sms.provider).toBe('outbox');
   });
 
+  it('takes an empty value as "not set", never as 0', () => {
+    const config = loadConfig({ ...keys, PORT: '', SMS_RATE_PER_SECOND: '', LIMIT_REPORTS_PER_NUMBER_PER_HOUR: '', TRUST_PROXY: '' });
+    expect(config).toMatchObject({ port: 3000, trustProxy: false, sms: { ratePerSecond: 10 }, limits: { reportsPerNumberPerHour: 10 } });
+    expect(loadConfig({ ...keys, TRUST_PROXY: 'loopback' }).trustProxy).toBe('loopback');
+  });
+
   it('accepts fractional time windows so tests can use seconds', () => {
     expect(loadConfig({ ...keys, FOLLOWUP_MINUTES: '0.05', CLUSTER_MINUTES: '0.5' })).toMatchObject({ followupMinutes: 0.05, clusterMinutes: 0.5 });
   });

@@ -81,6 +81,8 @@ describe('parseInbound: opt-out', () => {
     ['Dénme de baja por favor', 'es'],
     ['huwag na kayong mag-text', 'tl'],
     ['wag na kayong magtext po', 'tl'],
+    ['huwag nyo na akong i-text', 'tl'],
+    ['wag nyo na ako i-text po', 'tl'],
     ['ayoko na ng mensahe', 'tl'],
     ['tigilan nyo na ako', 'tl'],
     ["tigilan n'yo na ako", 'tl'],

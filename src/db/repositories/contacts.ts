@@ -14,7 +14,8 @@ export function createContactsRepository(db: Db, vault: PhoneVault) {
       const phoneHash = vault.hash(phone);
       const existing = db.select().from(contacts).where(eq(contacts.phoneHash, phoneHash)).get();
       if (existing) {
-        const patch: Partial<Contact> = { lastSeenAt: now };
+        // A number that texts us can be reached: whatever failed before (a routing error) is forgotten.
+        const patch: Partial<Contact> = { lastSeenAt: now, unreachableAt: null };
         if (keepNumber && !existing.phoneEnc) Object.assign(patch, { phoneEnc: vault.encrypt(phone), phoneMask: maskPhone(phone) });
         db.update(contacts).set(patch).where(eq(contacts.id, existing.id)).run();
         return { contact: { ...existing, ...patch }, isNew: false };

@@ -19,6 +19,7 @@ export interface PlannedMessage {
 
 /** Statuses meaning the provider has (or may have) the message: it went out. */
 export const HANDED_OVER: readonly MessageStatus[] = ['sent', 'delivered', 'undelivered'];
+const DELIVERY_FINAL: readonly MessageStatus[] = ['delivered', 'undelivered', 'failed'];
 const FINAL: readonly MessageStatus[] = ['sent', 'delivered', 'undelivered', 'failed', 'cancelled', 'expired'];
 
 export function createMessagesRepository(db: Db) {
@@ -82,27 +83,24 @@ export function createMessagesRepository(db: Db) {
         .run();
     },
 
-    /** A delivery report: never moves a row backwards from delivered to sent. */
+    /** A delivery report. Callbacks can arrive out of order: a row never moves back from a final delivery state. */
     applyDeliveryStatus(providerSid: string, status: MessageStatus, errorCode: string | null, now: number): OutgoingMessage | undefined {
       const row = this.byProviderSid(providerSid);
       if (!row) return undefined;
-      if (row.status === 'delivered' && status === 'sent') return row;
+      if (DELIVERY_FINAL.includes(row.status) && !DELIVERY_FINAL.includes(status)) return row;
       db.update(outgoingMessages).set({ status, errorCode, updatedAt: now }).where(eq(outgoingMessages.id, row.id)).run();
       return { ...row, status, errorCode };
     },
 
-    /** Rows not yet handed over for this incident and kinds are cancelled; returns how many. */
+    /**
+     * Rows not yet handed over for this incident and kinds are cancelled; returns how many. Rows in doubt
+     * (`unknown`, `sending`) are left to their send job: the provider may have them, and it finds out.
+     */
     cancelPending(incidentId: string, kinds: string[], now: number): number {
       return db
         .update(outgoingMessages)
         .set({ status: 'cancelled', updatedAt: now })
-        .where(
-          and(
-            eq(outgoingMessages.incidentId, incidentId),
-            inArray(outgoingMessages.kind, kinds),
-            inArray(outgoingMessages.status, ['queued', 'unknown']),
-          ),
-        )
+        .where(and(eq(outgoingMessages.incidentId, incidentId), inArray(outgoingMessages.kind, kinds), eq(outgoingMessages.status, 'queued')))
         .run().changes;
     },
 

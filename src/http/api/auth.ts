@@ -41,6 +41,9 @@ export function authHooks(app: FastifyInstance, deps: Deps): void {
     const { email, password } = parse(loginSchema, request.body);
     const now = deps.now();
     const throttleKey = createHash('sha256').update(`${email.toLowerCase()}|${request.ip}`).digest('base64url');
+    const failures = deps.repos.users.failures(throttleKey);
+    // After a quiet day the count starts again: one typo must not bring back yesterday's long wait.
+    if (failures && now - failures.lastAt > FAILURE_MEMORY_MS) deps.repos.users.clearFailures(throttleKey);
     const wait = waitBeforeNextAttempt(deps.repos.users.failures(throttleKey), now);
     if (wait > 0) {
       void reply.header('retry-after', Math.ceil(wait / 1000));
@@ -77,7 +80,7 @@ export function authHooks(app: FastifyInstance, deps: Deps): void {
 }
 
 function waitBeforeNextAttempt(failures: { count: number; lastAt: number } | undefined, now: number): number {
-  if (!failures || failures.count < FREE_FAILURES || now - failures.lastAt > FAILURE_MEMORY_MS) return 0;
+  if (!failures || failures.count < FREE_FAILURES) return 0;
   const delay = Math.min(1000 * 2 ** (failures.count - FREE_FAILURES), MAX_DELAY_MS);
   return Math.max(0, failures.lastAt + delay - now);
 }

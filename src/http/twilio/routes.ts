@@ -16,6 +16,11 @@ import { voiceRoutes } from './voice.js';
 const MAX_MEDIA = 10;
 
 export async function twilioRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
+  // Twilio posts forms; anything else is refused before it is parsed.
+  app.addHook('onRequest', async (request, reply) => {
+    const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded') await reply.status(415).send({ error: 'Twilio webhooks take application/x-www-form-urlencoded' });
+  });
   app.addHook('preHandler', twilioGuard(deps.config));
   await app.register(voiceRoutes, { deps });
 
@@ -38,7 +43,10 @@ export async function twilioRoutes(app: FastifyInstance, { deps }: { deps: Deps 
     const gate = await admit(deps, deps.vault.hash(from), known?.lastSeenAt ?? null, command, mediaUrls.length > 0);
     if (!gate.admit) {
       const locale = known?.locale ?? command.languageHint ?? deps.config.defaultLocale;
-      return twiml(reply, gate.refusal ? fitSms(t(locale, gate.refusal)) : null);
+      const refusal = gate.refusal ? fitSms(t(locale, gate.refusal)) : null;
+      // Only the MessageSid is remembered, so that neither a replay nor the downtime backfill files it after all.
+      deps.repos.inbound.record({ sid, contactId: known?.id ?? null, kind: 'refused', reply: refusal, receivedAt: deps.now() });
+      return twiml(reply, refusal);
     }
 
     const outcome = handleInboundSms(deps, { sid, from, body, mediaUrls, flood: gate.flood });

@@ -18,10 +18,15 @@ export function twilioGuard(config: Config) {
     const signature = request.headers['x-twilio-signature'];
     const params = isRecord(request.body) ? request.body : {};
     const url = config.publicUrl + request.url;
-    if (typeof signature !== 'string' || !twilio.validateRequest(token, signature, url, params)) {
+    if (typeof signature !== 'string' || !isFormValues(params) || !twilio.validateRequest(token, signature, url, params)) {
       await reply.status(403).send({ error: 'invalid signature' });
     }
   };
+}
+
+/** A parsed form holds strings, or lists of strings for repeated fields; nothing else can have been signed. */
+function isFormValues(params: Record<string, unknown>): boolean {
+  return Object.values(params).every((v) => typeof v === 'string' || (Array.isArray(v) && v.every((item) => typeof item === 'string')));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -22,7 +22,7 @@ export async function voiceRoutes(app: FastifyInstance, { deps }: { deps: Deps }
     if (!requireCall(request.body, reply)) return reply;
     const response = new twilio.twiml.VoiceResponse();
     const gather = response.gather({ numDigits: 1, action: '/twilio/voice/language', timeout: 6 });
-    for (const locale of LOCALES) gather.say({ language: VOICE_LANGUAGES[locale].ttsLanguage }, voicePrompt(locale, 'choose'));
+    for (const locale of LOCALES) say(gather, locale, 'choose');
     // No key pressed: go on in English.
     response.redirect('/twilio/voice/language?lang=en');
     return voiceTwiml(reply, response);
@@ -89,7 +89,8 @@ function localeOf(value: string | undefined): Locale {
 }
 
 function say(target: Pick<VoiceResponse, 'say'>, locale: Locale, key: VoicePrompt): void {
-  target.say({ language: VOICE_LANGUAGES[locale].ttsLanguage }, voicePrompt(locale, key));
+  const { ttsLanguage, voice } = VOICE_LANGUAGES[locale];
+  target.say({ language: ttsLanguage, voice }, voicePrompt(locale, key));
 }
 
 function voiceTwiml(reply: FastifyReply, response: VoiceResponse) {
