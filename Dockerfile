@@ -1,0 +1,46 @@
+# Centinela: web role + all workers in one process (node dist/src/main.js).
+# Build:  docker build -t centinela .      Run: see docker-compose.yml and docs/DEPLOY.md
+
+# ── build stage ──────────────────────────────────────────────────────────────
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+
+# Native modules (better-sqlite3, argon2) fall back to compiling when no prebuilt binary fits.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends python3 make g++ \
+ && rm -rf /var/lib/apt/lists/*
+
+# The whole source tree (see .dockerignore): `npm ci` runs the `prepare` script, which is the TypeScript
+# build (`npm run build`), so the sources must be in place before it. The build also compiles scripts/
+# (user-create, keys-rotate, data-purge, benchmarks), and the benchmarks import test/support.
+COPY . .
+RUN npm ci --no-audit --no-fund \
+ && test -f dist/src/main.js \
+ && npm prune --omit=dev --no-audit --no-fund
+
+# ── runtime stage ────────────────────────────────────────────────────────────
+FROM node:24-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# Applied at every start (the code looks for them next to dist/).
+COPY --from=build /app/migrations ./migrations
+
+# The SQLite database lives here (DATABASE_PATH defaults to ./data/centinela.db). Created owned by `node` so
+# that a fresh named volume mounted here is writable by it.
+RUN mkdir -p /app/data && chown node:node /app/data
+VOLUME ["/app/data"]
+
+USER node
+EXPOSE 3000
+
+# 200 unless the database is unusable (a Redis outage is "degraded", still 200). Uses PORT if set.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/api/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+
+# Not `npm start`: its `prestart` script runs the TypeScript build, and the compiler (a dev dependency) is
+# not in this image. Node runs the built entry point directly, and receives SIGTERM itself for a graceful stop.
+CMD ["node", "dist/src/main.js"]
