@@ -64,6 +64,32 @@ async function close(
   return result.result;
 }
 
+/**
+ * A dispatcher places an incident by hand (an unplaced report, or a better place). If it is confirmed, the alert
+ * broadcast runs again: its unique rows reach only members of committees that cover the new place.
+ */
+export async function placeIncident(
+  deps: IncidentDeps,
+  id: string,
+  userId: string,
+  place: { lat: number; lng: number; label?: string | undefined },
+): Promise<ActionResult> {
+  const now = deps.now();
+  const result = inTransaction(deps.db, (): { result: ActionResult; confirmed?: boolean } => {
+    const incident = deps.repos.incidents.get(id);
+    if (!incident || incident.mergedIntoId) return { result: 'not_found' };
+    if (!['new', 'verifying', 'confirmed'].includes(incident.status)) return { result: 'conflict' };
+    const label = place.label?.trim() || `${place.lat.toFixed(5)}, ${place.lng.toFixed(5)}`;
+    deps.repos.incidents.update(id, { lat: place.lat, lng: place.lng, label, precision: 'point', zip: null }, now);
+    deps.repos.incidents.addEvent(id, 'placed', now, { label, by: 'dispatcher' }, userId);
+    deps.repos.audit.record('incident.place', now, { actorUserId: userId, target: id });
+    return { result: 'done', confirmed: incident.status === 'confirmed' };
+  });
+  if (result.result === 'done' && result.confirmed) await broadcast(deps, { incidentId: id, kind: 'alert' });
+  else if (result.result === 'done') deps.events.incidentChanged(id);
+  return result.result;
+}
+
 /** Queues a broadcast; if Redis is away the reconciler queues it later (the incident's state says what is owed). */
 async function broadcast(deps: IncidentDeps, job: AlertJob): Promise<void> {
   try {

@@ -137,4 +137,29 @@ describe('reports and incidents', () => {
     expect(expireIncidents(system.deps)).toBe(1);
     expect((await incidents())[0]?.status).toBe('expired');
   });
+
+  it('a dispatcher places an unplaced incident by hand; moving a confirmed one alerts only the newly covering committees', async () => {
+    const mission = ['+14155550450'];
+    const oakland = ['+15105550451'];
+    await committeeWithMembers(system, dispatcher, { name: 'Mission', area: MISSION_ZIPS }, mission);
+    await committeeWithMembers(system, dispatcher, { name: 'Oakland', area: { type: 'circle', center: { lat: 37.8044, lng: -122.2712 }, radiusMeters: 2000 } }, oakland, '94612');
+    await system.text('+14155550452', 'agents outside the clinic right now');
+    await system.idle();
+    const [incident] = await incidents();
+    expect((await dispatcher.post(`/api/incidents/${incident!.id}/location`, { lat: 91, lng: 0 })).statusCode).toBe(400);
+
+    const placed = await dispatcher.post(`/api/incidents/${incident!.id}/location`, { lat: 37.7599, lng: -122.4148, label: 'Mission clinic' });
+    expect(placed.statusCode).toBe(200);
+    expect(placed.json().location).toMatchObject({ label: 'Mission clinic', precision: 'point' });
+    expect((await dispatcher.post(`/api/incidents/${incident!.id}/confirm`, {})).statusCode).toBe(202);
+    await system.twilio.waitForSent(1);
+
+    await dispatcher.post(`/api/incidents/${incident!.id}/location`, { lat: 37.8044, lng: -122.2712, label: 'Oakland clinic' });
+    await system.twilio.waitForSent(2);
+    await system.idle();
+    expect(system.twilio.sent.map((m) => m.to)).toEqual([...mission, ...oakland]);
+
+    await dispatcher.post(`/api/incidents/${incident!.id}/dismiss`, {});
+    expect((await dispatcher.post(`/api/incidents/${incident!.id}/location`, { lat: 37.7, lng: -122.4 })).statusCode).toBe(409);
+  });
 });

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { INCIDENT_STATUSES } from '../../domain/types.js';
-import { type ActionResult, confirmIncident, dismissIncident, resolveIncident } from '../../services/incidents.js';
+import { type ActionResult, confirmIncident, dismissIncident, placeIncident, resolveIncident } from '../../services/incidents.js';
 import { HttpError, notFound, parse } from '../errors.js';
 import { currentUser, requireRole } from './auth.js';
 import { pageQuery } from './paging.js';
@@ -15,6 +15,12 @@ const reportsQuery = pageQuery.extend({
 });
 
 type IdParams = { Params: { id: string } };
+
+const placeBody = z.object({
+  lat: z.number().finite().min(-90).max(90),
+  lng: z.number().finite().min(-180).max(180),
+  label: z.string().trim().max(120).optional(),
+});
 
 export async function incidentRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
   app.addHook('preHandler', requireRole('admin', 'dispatcher'));
@@ -59,6 +65,12 @@ export async function incidentRoutes(app: FastifyInstance, { deps }: { deps: Dep
   action('confirm', confirmIncident, 202);
   action('dismiss', dismissIncident, 200);
   action('resolve', resolveIncident, 200);
+
+  app.post<IdParams>('/api/incidents/:id/location', async (request, reply) => {
+    const place = parse(placeBody, request.body);
+    const result = await placeIncident(deps, request.params.id, currentUser(request).id, place);
+    return answer(reply, result, 200, deps, request.params.id);
+  });
 }
 
 function answer(reply: FastifyReply, result: ActionResult, doneStatus: number, deps: Deps, id: string) {
