@@ -58,6 +58,7 @@ const envSchema = z.object({
   LIMIT_KEYWORDS_PER_NUMBER_PER_HOUR: nonNegative.default(30),
   FLOOD_NEW_REPORTERS_PER_10_MIN: nonNegative.default(25),
   SESSION_TTL_HOURS: positive.default(12),
+  MAINTENANCE_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
   SECURE_COOKIES: optionalText.pipe(bool.optional()),
 });
 
@@ -110,6 +111,8 @@ export interface Config {
   };
   sessionTtlHours: number;
   secureCookies: boolean;
+  /** How often the worker role reconciles, expires, purges and backfills. */
+  maintenanceEveryMs: number;
 }
 
 /** Parses the environment; throws ConfigError with one line naming the variable that is wrong. */
@@ -197,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
       floodNewReportersPer10Min: e.FLOOD_NEW_REPORTERS_PER_10_MIN,
     },
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    maintenanceEveryMs: e.MAINTENANCE_EVERY_MS,
     secureCookies: e.SECURE_COOKIES ?? publicUrl.startsWith('https://'),
   };
 }

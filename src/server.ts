@@ -1,4 +1,6 @@
 // `npm run start:web`: the web role alone. Also used by main.ts.
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import closeWithGrace from 'close-with-grace';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
@@ -9,9 +11,15 @@ import { isMain } from './process.js';
 
 export async function startWeb(deps: Deps): Promise<FastifyInstance> {
   const app = await buildApp(deps);
+  // Give Redis a moment, so the first reports are queued at once; without it the web role still starts.
+  if (deps.redis.status !== 'ready') {
+    await Promise.race([once(deps.redis, 'ready'), sleep(REDIS_WAIT_MS)]);
+  }
   await app.listen({ port: deps.config.port, host: deps.config.host });
   return app;
 }
+
+const REDIS_WAIT_MS = 3000;
 
 export function describeMode(config: Config): string {
   return config.sms.provider === 'outbox'

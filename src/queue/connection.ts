@@ -5,7 +5,8 @@ import { Redis } from 'ioredis';
  * in SQLite and the reconciler queues it later. Workers wait for Redis forever instead.
  */
 export function producerConnection(url: string): Redis {
-  return new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: false });
+  // commandTimeout: a Redis that hangs (rather than refusing) must not hang a webhook past Twilio's 15 s either.
+  return new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 1000, lazyConnect: false });
 }
 
 export function workerConnection(url: string): Redis {

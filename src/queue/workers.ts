@@ -39,13 +39,23 @@ export async function startWorkers(deps: Deps, options: { maintenanceEveryMs?: n
   );
   const maintenance = new Worker(
     QUEUES.maintenance,
+    // Each duty on its own: a provider outage that breaks the backfill must not stop the reconciler.
     async () => {
-      expireIncidents(deps);
-      forgetReporterNumbers(deps);
-      purgeBefore(deps, deps.now() - deps.config.retentionDays * 86_400_000, null, { quiet: true });
-      await deleteFromProvider(deps);
-      await backfillInbound(deps);
-      return reconcile(deps);
+      const duties: Array<[string, () => unknown]> = [
+        ['reconcile', () => reconcile(deps)],
+        ['expire', () => expireIncidents(deps)],
+        ['forget reporter numbers', () => forgetReporterNumbers(deps)],
+        ['purge', () => purgeBefore(deps, deps.now() - deps.config.retentionDays * 86_400_000, null, { quiet: true })],
+        ['delete at provider', () => deleteFromProvider(deps)],
+        ['backfill', () => backfillInbound(deps)],
+      ];
+      for (const [name, duty] of duties) {
+        try {
+          await duty();
+        } catch (error) {
+          deps.log.warn({ err: (error as Error).message, duty: name }, 'maintenance duty failed; next run retries');
+        }
+      }
     },
     base(1),
   );
@@ -54,7 +64,7 @@ export async function startWorkers(deps: Deps, options: { maintenanceEveryMs?: n
   for (const worker of all) watch(deps, worker);
   // Registered at start and again every interval (an idempotent upsert), so a Redis that comes back empty gets
   // the schedule back without a restart; the first reconcile runs now.
-  const every = options.maintenanceEveryMs ?? MAINTENANCE_EVERY_MS;
+  const every = options.maintenanceEveryMs ?? deps.config.maintenanceEveryMs;
   const schedule = () =>
     deps.queues.maintenance
       .upsertJobScheduler('maintenance', { every })
@@ -68,10 +78,26 @@ export async function startWorkers(deps: Deps, options: { maintenanceEveryMs?: n
     all,
     async close() {
       clearInterval(keepScheduled);
-      await Promise.all(all.map((worker) => worker.close()));
+      await Promise.all(all.map((worker) => closeWithin(worker, CLOSE_TIMEOUT_MS)));
       connection.disconnect();
     },
   };
+}
+
+const CLOSE_TIMEOUT_MS = 10_000;
+
+/**
+ * Lets in-flight jobs finish, but not forever: a worker that cannot close (seen after a Redis outage) is forced.
+ * A job cut short is safe: its ledger row is claimed or in doubt, and is looked up before any resend.
+ */
+async function closeWithin(worker: Worker, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(resolve, ms, 'timeout');
+  });
+  const result = await Promise.race([worker.close(), timedOut]);
+  clearTimeout(timer);
+  if (result === 'timeout') await worker.close(true);
 }
 
 /** BullMQ's limiter is global across workers of a queue; rates under 1/s stretch the window instead. */

@@ -1,12 +1,12 @@
 // The worker role's periodic duties: expire stale incidents, close follow-up windows, and re-queue anything the
 // database says is unfinished, so that a lost Redis or a killed worker loses nothing.
 import type { Deps } from '../deps.js';
-import { PAUSE_KEY, SEND_LEASE_MS } from './sending.js';
+import { PAUSE_KEY, sendLeaseMs } from './sending.js';
 
 type MaintenanceDeps = Pick<Deps, 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log'>;
 
 /** Reports younger than this are still on their way through their first job. */
-const GRACE_MS = 5_000;
+export const GRACE_MS = 5_000;
 
 export function expireIncidents(deps: MaintenanceDeps): number {
   const now = deps.now();
@@ -28,7 +28,7 @@ export async function reconcile(deps: MaintenanceDeps): Promise<{ reports: numbe
   for (const incident of incidents) await deps.queues.broadcast({ incidentId: incident.id, kind: 'alert' });
   let sends = 0;
   if (!deps.repos.systemState.get(PAUSE_KEY)) {
-    const rows = deps.repos.messages.unfinished(now, SEND_LEASE_MS).filter((row) => row.createdAt < now - GRACE_MS);
+    const rows = deps.repos.messages.unfinished(now, sendLeaseMs(deps.config.twilio.timeoutMs)).filter((row) => row.createdAt < now - GRACE_MS);
     if (rows.length > 0) await deps.queues.sendMessages(rows.map((row) => row.id));
     sends = rows.length;
   }

@@ -3,17 +3,23 @@
 import type { Deps } from '../deps.js';
 import { ProviderError } from '../sms/provider.js';
 
-type SendDeps = Pick<Deps, 'repos' | 'sms' | 'now' | 'log' | 'queues'>;
+type SendDeps = Pick<Deps, 'repos' | 'sms' | 'now' | 'log' | 'queues' | 'config'>;
 
-/** How long a claim holds: past it, the worker that claimed the row is presumed dead. */
-export const SEND_LEASE_MS = 60_000;
+/**
+ * How long a claim holds: past it, the worker that claimed the row is presumed dead. A live worker holds a claim
+ * for at most one lookup and one send, each bounded by the provider timeout.
+ */
+export function sendLeaseMs(providerTimeoutMs: number): number {
+  return 2 * providerTimeoutMs + 10_000;
+}
 export const PAUSE_KEY = 'sending_paused';
 
-export type SendOutcome = 'sent' | 'already' | 'skipped' | 'busy' | 'paused' | 'expired' | 'failed' | 'found';
+export type SendOutcome = 'sent' | 'already' | 'skipped' | 'busy' | 'paused' | 'expired' | 'failed' | 'found' | 'in-doubt';
 
 /**
  * Throws a ProviderError when the attempt may be retried (the row is left `queued` or `unknown`);
- * `finalAttempt` marks the row failed instead, so no message is ever dropped silently.
+ * `finalAttempt` marks the row failed instead, so no message is ever dropped silently — except a row in doubt,
+ * which stays `unknown` (shown as such) until the provider's list can say whether it went out.
  */
 export async function sendMessage(deps: SendDeps, messageId: string, finalAttempt: boolean): Promise<SendOutcome> {
   const { repos } = deps;
@@ -21,40 +27,42 @@ export async function sendMessage(deps: SendDeps, messageId: string, finalAttemp
   if (!row) return 'skipped';
   if (repos.messages.isFinal(row.status)) return 'already';
   if (repos.systemState.get(PAUSE_KEY)) return 'paused';
+  const contact = repos.contacts.get(row.contactId);
+  const phone = contact ? repos.contacts.phoneOf(contact) : null;
+  const inDoubt = row.status === 'unknown' || row.status === 'sending';
+  if (!repos.messages.claim(row.id, deps.now(), sendLeaseMs(deps.config.twilio.timeoutMs))) return 'busy';
+
+  // First, whether an earlier attempt went out after all: then nothing else matters.
+  if (inDoubt && phone) {
+    let found: string | null;
+    try {
+      found = await deps.sms.findSent(phone, row.sendingAt ?? row.createdAt, row.body);
+    } catch (error) {
+      return keepInDoubt(deps, row.id, error, finalAttempt);
+    }
+    if (found) {
+      repos.messages.markSent(row.id, found, deps.now());
+      await followUpIfClosed(deps, row);
+      return 'found';
+    }
+  }
+
   const now = deps.now();
   if (row.notAfter !== null && now > row.notAfter) {
     repos.messages.setStatus(row.id, 'expired', now);
     return 'expired';
   }
-  const inDoubt = row.status === 'unknown' || row.status === 'sending';
-  // An alert whose incident was dismissed or resolved meanwhile never goes out (one in doubt is checked first).
-  const withdrawn = row.kind === 'alert' && row.incidentId !== null && repos.incidents.get(row.incidentId)?.status !== 'confirmed';
-  if (withdrawn && !inDoubt) {
+  // An alert whose incident was dismissed or resolved meanwhile never goes out.
+  if (row.kind === 'alert' && row.incidentId !== null && repos.incidents.get(row.incidentId)?.status !== 'confirmed') {
     repos.messages.setStatus(row.id, 'cancelled', now);
     return 'skipped';
   }
-  const contact = repos.contacts.get(row.contactId);
-  const phone = contact && contact.stoppedAt === null && contact.unreachableAt === null ? repos.contacts.phoneOf(contact) : null;
-  if (!phone) {
+  if (!phone || !contact || contact.stoppedAt !== null || contact.unreachableAt !== null) {
     repos.messages.setStatus(row.id, 'cancelled', now, contact?.stoppedAt ? 'stopped' : 'unreachable');
     return 'skipped';
   }
 
-  if (!repos.messages.claim(row.id, now, SEND_LEASE_MS)) return 'busy';
-
   try {
-    if (inDoubt) {
-      const found = await deps.sms.findSent(phone, row.sendingAt ?? row.createdAt, row.body);
-      if (found) {
-        repos.messages.markSent(row.id, found, deps.now());
-        await followUpIfClosed(deps, row);
-        return 'found';
-      }
-      if (withdrawn) {
-        repos.messages.setStatus(row.id, 'cancelled', deps.now());
-        return 'skipped';
-      }
-    }
     const validitySeconds = row.notAfter !== null ? (row.notAfter - deps.now()) / 1000 : undefined;
     const { sid } = await deps.sms.send({ to: phone, body: row.body, validitySeconds });
     repos.messages.markSent(row.id, sid, deps.now());
@@ -63,6 +71,18 @@ export async function sendMessage(deps: SendDeps, messageId: string, finalAttemp
   } catch (error) {
     return handleFailure(deps, row.id, row.contactId, error, finalAttempt);
   }
+}
+
+/** The lookup itself failed: the row stays in doubt, never back to `queued`, so it is never resent blindly. */
+async function keepInDoubt(deps: SendDeps, id: string, error: unknown, finalAttempt: boolean): Promise<SendOutcome> {
+  const e = error instanceof ProviderError ? error : new ProviderError('retryable', 'internal', String(error), true);
+  deps.repos.messages.setStatus(id, 'unknown', deps.now(), e.code);
+  if (e.kind === 'account') {
+    pauseSending(deps, e.code);
+    return 'paused';
+  }
+  if (finalAttempt) return 'in-doubt';
+  throw e;
 }
 
 /**
@@ -122,11 +142,11 @@ export function pauseSending(deps: Pick<Deps, 'repos' | 'now' | 'log'>, code: st
   }
 }
 
-export async function resumeSending(deps: Pick<Deps, 'repos' | 'now' | 'queues'>, userId: string): Promise<number> {
+export async function resumeSending(deps: Pick<Deps, 'repos' | 'now' | 'queues' | 'config'>, userId: string): Promise<number> {
   const now = deps.now();
   deps.repos.systemState.clear(PAUSE_KEY);
   deps.repos.audit.record('sending.resumed', now, { actorUserId: userId });
-  const rows = deps.repos.messages.unfinished(now, SEND_LEASE_MS);
+  const rows = deps.repos.messages.unfinished(now, sendLeaseMs(deps.config.twilio.timeoutMs));
   if (rows.length > 0) await deps.queues.sendMessages(rows.map((row) => row.id));
   return rows.length;
 }
