@@ -100,7 +100,12 @@ export async function startSystem(options: { env?: Record<string, string>; worke
   // The maintenance schedule is left to tests that call it: an hourly tick never fires during a test.
   const workers = options.workers === false ? null : await startWorkers(deps, { maintenanceEveryMs: 3600_000 });
 
+  // Every number and longer text sent in is remembered: at close, no log line may contain any of them.
+  const secrets = new Set<string>();
   const sms = (from: string, body: string, extra: Record<string, string> = {}) => {
+    secrets.add(from);
+    secrets.add(from.replace(/^\+1?/, ''));
+    if (body.trim().length >= 12) secrets.add(body);
     const params = { MessageSid: newMessageSid(), AccountSid: fake.accountSid, From: from, To: FROM_NUMBER, Body: body, NumMedia: '0', ...extra };
     return app.inject({
       method: 'POST',
@@ -141,6 +146,8 @@ export async function startSystem(options: { env?: Record<string, string>; worke
       await deps.close();
       await fake.close();
       rmSync(dir, { recursive: true, force: true });
+      const leaks = [...secrets].filter((secret) => logLines.some((line) => line.includes(secret)));
+      if (leaks.length > 0) throw new Error(`log lines contain phone numbers or message texts: ${leaks.join(' | ')}`);
     },
   };
   return system;
