@@ -1,6 +1,6 @@
 // The bench's side of fake-twilio-child.ts.
 import type { ChildProcess } from 'node:child_process';
-import { forkSibling, nextMessage } from './support.js';
+import { forkSibling, nextMessage, stopChild } from './support.js';
 
 export type FakeRequest = { type: 'wait'; count: number; timeoutMs: number } | { type: 'reset' };
 
@@ -36,17 +36,10 @@ export async function startRemoteFakeTwilio(): Promise<RemoteFakeTwilio> {
       send(child, { type: 'reset' });
       await answer;
     },
-    close: () => stop(child),
+    close: () => stopChild(child),
   };
 }
 
 function send(child: ChildProcess, request: FakeRequest): void {
   child.send(request);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.disconnect(); // the child closes its server and exits when the channel goes
-  return exited;
 }

@@ -2,11 +2,13 @@
 // provider (the fake Twilio, in a child process) has all N alerts, and can a configured send rate be held?
 //
 //   tsx scripts/bench/fanout.ts                        both scenarios: 10,000 unlimited, 1,500 at 100/s
-//   tsx scripts/bench/fanout.ts --members 5000 --rate 0 [--runs 3] [--db-dir /dev/shm] [--profile out.cpuprofile]
+//   tsx scripts/bench/fanout.ts --members 5000 --rate 0 [--runs 3] [--db-dir /dev/shm] [--env KEY=VALUE]
+//                               [--profile out.cpuprofile] [--dump times.jsonl]
 //
-// --dump FILE writes each run's acceptance times (ms since the epoch) as JSON lines, for a closer look.
 // --profile records a CPU profile of this process from the confirm until the last alert is accepted (summarise it
-// with profile-summary.ts); --db-dir puts the SQLite file elsewhere, e.g. on tmpfs to take the disk out.
+// with profile-summary.ts); --db-dir puts the SQLite file elsewhere, e.g. on tmpfs to take the disk out;
+// --env sets anything else for the system; --dump appends each run's acceptance times (ms since the epoch) as a
+// JSON line, for a closer look.
 import { appendFileSync } from 'node:fs';
 import type { Worker } from 'bullmq';
 import { inTransaction } from '../../src/db/client.js';
@@ -16,7 +18,19 @@ import { zipCentroid } from '../../src/geo/zips.js';
 import { QUEUES } from '../../src/queue/names.js';
 import { confirmIncident } from '../../src/services/incidents.js';
 import { type RemoteFakeTwilio, startRemoteFakeTwilio } from './fake-twilio-client.js';
-import { fixed, flag, numberFlag, percentile, printTable, startBenchSystem, startProfiler, waitForQueueIdle } from './support.js';
+import {
+  fixed,
+  flag,
+  machineBusy,
+  numberFlag,
+  percent,
+  percentile,
+  printTable,
+  startBenchSystem,
+  startProfiler,
+  waitForQueueIdle,
+  watchMachine,
+} from './support.js';
 
 interface Scenario {
   members: number;
@@ -49,18 +63,22 @@ async function main(): Promise<void> {
   printTable(rows);
 }
 
-/** Both scenarios by default; one when --members or --rate is given. */
+const DEFAULT_SCENARIOS: Scenario[] = [
+  { members: 10_000, rate: 0 },
+  { members: 1_500, rate: 100 },
+];
+
+/** Both scenarios by default; one when --members or --rate is given (members default to that rate's scenario). */
 function scenarios(): Scenario[] {
-  if (flag('members') === undefined && flag('rate') === undefined) {
-    return [
-      { members: 10_000, rate: 0 },
-      { members: 1_500, rate: 100 },
-    ];
-  }
-  return [{ members: numberFlag('members', 10_000), rate: numberFlag('rate', 0) }];
+  if (flag('members') === undefined && flag('rate') === undefined) return DEFAULT_SCENARIOS;
+  const rate = numberFlag('rate', 0);
+  const members = DEFAULT_SCENARIOS.find((s) => (s.rate > 0) === (rate > 0))?.members ?? 10_000;
+  return [{ members: numberFlag('members', members), rate }];
 }
 
 interface Result {
+  /** Cores other processes (not the bench, its children or Redis) used during the run: ≈0 for a clean run. */
+  others: number;
   seedMs: number;
   confirmMs: number;
   /** Alert job start until its send jobs are requested: recipients, texts, ledger rows, re-reading them. */
@@ -76,7 +94,8 @@ interface Result {
 }
 
 async function runScenario(fake: RemoteFakeTwilio, scenario: Scenario): Promise<Result> {
-  console.log(`fan-out: ${scenario.members} members, SMS_RATE_PER_SECOND=${scenario.rate} …`);
+  const before = await machineBusy();
+  console.log(`fan-out: ${scenario.members} members, SMS_RATE_PER_SECOND=${scenario.rate} (machine ${percent(before)} busy before) …`);
   const system = await startBenchSystem({
     SMS_RATE_PER_SECOND: String(scenario.rate),
     TWILIO_ACCOUNT_SID: fake.accountSid,
@@ -89,10 +108,11 @@ async function runScenario(fake: RemoteFakeTwilio, scenario: Scenario): Promise<
     const seedStart = Date.now();
     const { incidentId, userId } = seed(deps, scenario.members);
     const seedMs = Date.now() - seedStart;
-    const phases = watchPhases(deps, system.workers.all);
+    const phases = watchPhases(deps, system.workers?.all ?? []);
 
     const sendingMs = scenario.rate > 0 ? (scenario.members / scenario.rate) * 1000 : 0;
     const sent = fake.waitForSent(scenario.members, 120_000 + sendingMs * 1.5);
+    const machine = watchMachine();
     const profiler = await startProfiler(flag('profile'));
     const confirmStart = Date.now();
     const outcome = await confirmIncident(deps, incidentId, userId);
@@ -100,12 +120,14 @@ async function runScenario(fake: RemoteFakeTwilio, scenario: Scenario): Promise<
     if (outcome !== 'done') throw new Error(`confirm answered ${outcome}`);
     const answer = await sent;
     await profiler.stop();
+    const { others } = machine.stop();
 
     // The ledger is written after the provider answers: let the last markSent land before counting.
     await waitForQueueIdle(deps, 'send', 30_000);
     const ledgerSent = deps.repos.messages.countsByStatus(incidentId, 'alert')['sent'] ?? 0;
     const acceptedAt = [...answer.createdAt].sort((a, b) => a - b);
     return {
+      others,
       seedMs,
       confirmMs,
       planMs: phases.planMs(),
@@ -227,6 +249,7 @@ function row(scenario: Scenario, r: Result): Record<string, string | number> {
       ? Math.abs(steady - scenario.rate) <= scenario.rate * TARGET_RATE_TOLERANCE
       : totalS < (TARGET_UNLIMITED_SECONDS * n) / 10_000;
   return {
+    'others (cores)': fixed(r.others, 2),
     members: n,
     'rate limit': scenario.rate > 0 ? `${scenario.rate}/s` : 'none',
     'seed s': fixed(r.seedMs / 1000),

@@ -1,5 +1,5 @@
 // The load side of the ingest bench, in a child process so that building, signing and timing requests does not
-// take CPU from the web role. Runs autocannon once with the plan it is sent over IPC and answers with the result.
+// take CPU from the web role. Runs autocannon with the plan it is sent over IPC and answers with the result.
 import { createRequire } from 'node:module';
 import type { EventEmitter } from 'node:events';
 import twilio from 'twilio';
@@ -17,6 +17,7 @@ export interface LoadPlan {
   connections: number;
   /** Seconds of the same load first, not measured: a server in service is warm. */
   warmupSeconds: number;
+  arrival: 'spread' | 'burst';
 }
 
 export type LoadReply =
@@ -24,13 +25,12 @@ export type LoadReply =
       type: 'result';
       /** Every 2xx response time in ms, as measured by autocannon (hrtime), ascending. */
       latencies: number[];
-      sent: number;
       responses: number;
       non2xx: number;
+      /** Responses by HTTP status. */
       statusCodes: Record<string, number>;
       errors: number;
       timeouts: number;
-      durationS: number;
     }
   | { type: 'error'; message: string };
 
@@ -46,9 +46,8 @@ interface AutocannonResult {
   non2xx: number;
   errors: number;
   timeouts: number;
-  duration: number;
   statusCodeStats: Record<string, { count: number }>;
-  requests: { sent: number; total: number };
+  requests: { total: number };
 }
 type Autocannon = (options: Record<string, unknown>) => EventEmitter & PromiseLike<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
@@ -106,12 +105,35 @@ function withOwn(base: AutocannonRequest, own: AutocannonRequest): AutocannonReq
   return { ...base, ...own, headers: { ...base.headers, ...own.headers } };
 }
 
-async function run(plan: LoadPlan): Promise<LoadReply> {
-  const latencies: number[] = [];
+/** One autocannon instance: `connections` connections sharing `rate` requests a second, starting after `delayMs`. */
+interface Share {
+  connections: number;
+  rate: number;
+  delayMs: number;
+}
+
+/**
+ * autocannon's own rate limit lets every connection send its share back to back at the top of each second, all
+ * connections together. 'burst' keeps that (one instance); 'spread' gives each connection an instance of its own
+ * and starts them 1000/connections ms apart, so arrivals are spread over the second the way independent
+ * webhooks arrive (evenly, when connections = rate).
+ */
+function shares(plan: LoadPlan): Share[] {
+  if (plan.arrival === 'burst') return [{ connections: plan.connections, rate: plan.rate, delayMs: 0 }];
+  const n = Math.min(plan.connections, plan.rate);
+  return Array.from({ length: n }, (_, i) => ({
+    connections: 1,
+    rate: Math.floor(plan.rate / n) + (i < plan.rate % n ? 1 : 0),
+    delayMs: (i * 1000) / n,
+  }));
+}
+
+async function runShare(plan: LoadPlan, share: Share, latencies: number[]): Promise<AutocannonResult> {
+  await new Promise((resolve) => setTimeout(resolve, share.delayMs));
   const instance = autocannon({
     url: plan.url,
-    connections: plan.connections,
-    overallRate: plan.rate,
+    connections: share.connections,
+    overallRate: share.rate,
     duration: plan.seconds,
     ...(plan.warmupSeconds > 0 ? { warmup: { duration: plan.warmupSeconds } } : {}),
     // autocannon's correction assumes an expected interval of ceil(1/rate) = 1 ms below 1,000 req/s per
@@ -123,23 +145,33 @@ async function run(plan: LoadPlan): Promise<LoadReply> {
   instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
     if (status >= 200 && status < 300) latencies.push(ms);
   });
-  const result = await instance;
-  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, s]) => [code, s.count]));
+  return instance;
+}
+
+async function run(plan: LoadPlan): Promise<LoadReply> {
+  const latencies: number[] = [];
+  const results = await Promise.all(shares(plan).map((share) => runShare(plan, share, latencies)));
+  const sum = (pick: (r: AutocannonResult) => number) => results.reduce((total, r) => total + pick(r), 0);
+  const statusCodes: Record<string, number> = {};
+  for (const r of results) for (const [code, s] of Object.entries(r.statusCodeStats)) statusCodes[code] = (statusCodes[code] ?? 0) + s.count;
   return {
     type: 'result',
     latencies: latencies.sort((a, b) => a - b),
-    sent: result.requests.sent,
-    responses: result.requests.total,
-    non2xx: result.non2xx,
+    responses: sum((r) => r.requests.total),
+    non2xx: sum((r) => r.non2xx),
     statusCodes,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    durationS: result.duration,
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
   };
 }
 
-process.once('message', (plan: LoadPlan) => {
-  run(plan)
+// One plan per process. The child stays until the bench lets go of it (so the bench can still count its CPU).
+let started = false;
+process.on('message', (plan: LoadPlan) => {
+  if (started) return;
+  started = true;
+  void run(plan)
     .catch((error: Error): LoadReply => ({ type: 'error', message: error.message }))
-    .then((reply) => process.send?.(reply, () => process.disconnect()));
+    .then((reply) => process.send?.(reply));
 });
+process.on('disconnect', () => process.exit(0));

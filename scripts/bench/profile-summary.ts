@@ -2,9 +2,12 @@
 // hottest functions. Enough to tell SQLite from BullMQ from the twilio SDK without opening DevTools.
 //
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx scripts/bench/fanout.ts --members 3000
-//   tsx scripts/bench/profile-summary.ts /tmp/prof/CPU.*.cpuprofile [--top 25]
+//   tsx scripts/bench/profile-summary.ts /tmp/prof/CPU.*.cpuprofile [--top 25] [--inclusive sendMessage,markSent]
+//
+// --inclusive: for each named function, the share of samples with it anywhere on the stack (time spent in it and
+// everything it called), e.g. how much of a run went to one service call.
 import { readFileSync } from 'node:fs';
-import { numberFlag } from './support.js';
+import { flag, numberFlag } from './support.js';
 
 interface ProfileNode {
   id: number;
@@ -37,6 +40,9 @@ for (const node of profile.nodes) {
   add(byFunction, `${functionName || '(anonymous)'}  ${shortUrl(url)}:${lineNumber + 1}`, us);
 }
 
+const inclusive = flag('inclusive');
+if (inclusive) printInclusive(inclusive.split(','));
+
 console.log(`total sampled: ${(total / 1e6).toFixed(2)} s\n\nself time by package / file:`);
 print(byGroup, top);
 console.log('\nhottest functions (self time):');
@@ -64,4 +70,19 @@ function print(map: Map<string, number>, limit: number): void {
   for (const [key, us] of [...map].sort((a, b) => b[1] - a[1]).slice(0, limit)) {
     console.log(`${((us / total) * 100).toFixed(1).padStart(6)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${key}`);
   }
+}
+
+function printInclusive(names: string[]): void {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const hits = new Map<string, number>(names.map((name) => [name, 0]));
+  profile.samples.forEach((id, i) => {
+    const onStack = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) onStack.add(byId.get(at)?.callFrame.functionName ?? '');
+    for (const name of names) if (onStack.has(name)) hits.set(name, (hits.get(name) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  console.log('inclusive time (function and all it calls):');
+  for (const [name, us] of hits) console.log(`${((us / total) * 100).toFixed(1).padStart(6)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${name}`);
+  console.log('');
 }

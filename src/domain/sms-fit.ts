@@ -51,6 +51,12 @@ const COMBINING_MARKS = /\p{M}/gu;
 
 /** Encoding and segment count of `text`, as the carrier will bill it. */
 export function segmentsOf(text: string): SegmentInfo {
+  // GSM-7 text is counted here (extension characters take two septets): the calculator costs ~0.5 ms a call.
+  if (isGsm7(text)) {
+    let septets = 0;
+    for (const ch of text) septets += GSM_EXTENSION.includes(ch) ? 2 : 1;
+    return { encoding: 'GSM-7', segments: septets === 0 ? 1 : septets <= 160 ? 1 : Math.ceil(septets / 153) };
+  }
   const message = new SegmentedMessage(text, 'auto', false);
   return { encoding: message.encodingName, segments: message.segmentsCount };
 }
@@ -93,6 +99,20 @@ export function toGsm7(text: string): string | null {
  * Never throws: a message that can't be measured is still better sent than lost.
  */
 export function fitSms(text: string, maxSegments = 2): string {
+  // Replies come from a small catalogue: remember recent answers instead of measuring them again.
+  const key = `${maxSegments}\u0000${text}`;
+  const cached = fitted.get(key);
+  if (cached !== undefined) return cached;
+  const result = fitUncached(text, maxSegments);
+  if (fitted.size >= FIT_CACHE_SIZE) fitted.clear();
+  fitted.set(key, result);
+  return result;
+}
+
+const FIT_CACHE_SIZE = 1000;
+const fitted = new Map<string, string>();
+
+function fitUncached(text: string, maxSegments: number): string {
   const max = Number.isFinite(maxSegments) ? Math.max(1, Math.floor(maxSegments)) : 2;
   try {
     // No segment holds more than 160 characters: anything longer is cut anyway, so only its
