@@ -103,6 +103,8 @@ async function closeWithin(worker: Worker, ms: number): Promise<void> {
 /** BullMQ's limiter is global across workers of a queue; rates under 1/s stretch the window instead. */
 function rateLimit(perSecond: number): WorkerOptions['limiter'] {
   if (perSecond <= 0) return undefined;
+  // Tenths of a second where the rate allows: the same average, in bursts a tenth the size.
+  if (perSecond >= 10 && Number.isInteger(perSecond / 10)) return { max: perSecond / 10, duration: 100 };
   return perSecond >= 1 ? { max: Math.floor(perSecond), duration: 1000 } : { max: 1, duration: Math.round(1000 / perSecond) };
 }
 

@@ -40,10 +40,12 @@ export function handleInboundSms(deps: Pick<Deps, 'db' | 'repos' | 'config' | 'n
     if (seen) return { reply: seen.reply, duplicate: true };
 
     const command = parseInbound(sms.body);
+    // Detected once, for both the sender's language and the report's.
+    const detected = command.type === 'report' || command.type === 'empty' ? detectLanguage(sms.body) : null;
     // A STOP keeps only the hash: that number is never texted again, so nothing needs its ciphertext.
     const { contact } = ctx.repos.contacts.findOrCreate(sms.from, ctx.now, command.type !== 'stop');
-    const locale = learnLocale(ctx, contact, command, sms.body);
-    const outcome = dispatch(ctx, contact, locale, command, sms);
+    const locale = learnLocale(ctx, contact, command, detected?.locale ?? null);
+    const outcome = dispatch(ctx, contact, locale, command, sms, detected?.language ?? null);
     ctx.repos.inbound.record({ sid: sms.sid, contactId: contact.id, kind: outcome.kind, reply: outcome.reply, receivedAt: ctx.now });
     return { reply: outcome.reply, reportId: outcome.reportId, incidentId: outcome.incidentId, duplicate: false };
   });
@@ -56,7 +58,7 @@ interface Handled {
   incidentId?: string;
 }
 
-function dispatch(ctx: Ctx, contact: Contact, locale: Locale, command: Command, sms: InboundSms): Handled {
+function dispatch(ctx: Ctx, contact: Contact, locale: Locale, command: Command, sms: InboundSms, language: string | null): Handled {
   const say = (key: MessageKey, params?: Record<string, string | number>, inLocale = locale) => fitSms(t(inLocale, key, params));
   const { repos, now } = ctx;
 
@@ -112,14 +114,14 @@ function dispatch(ctx: Ctx, contact: Contact, locale: Locale, command: Command, 
 
     case 'empty':
       if (sms.mediaUrls.length === 0) return { kind: 'help', reply: say('help') };
-      return report(ctx, contact, sms, say);
+      return report(ctx, contact, sms, language, say);
 
     case 'report':
-      return report(ctx, contact, sms, say);
+      return report(ctx, contact, sms, language, say);
   }
 }
 
-function report(ctx: Ctx, contact: Contact, sms: InboundSms, say: (key: MessageKey) => string): Handled {
+function report(ctx: Ctx, contact: Contact, sms: InboundSms, language: string | null, say: (key: MessageKey) => string): Handled {
   const { repos, now, config } = ctx;
   // The answer to "where is this?": the next non-keyword message within the window places the earlier report.
   const awaiting = repos.reports.awaitingLocation(contact.id, now);
@@ -135,7 +137,7 @@ function report(ctx: Ctx, contact: Contact, sms: InboundSms, say: (key: MessageK
     contactId: contact.id,
     channel: 'sms',
     text: sms.body,
-    language: detectLanguage(sms.body).language,
+    language,
     kind: classifyKind(sms.body),
     lat: location?.lat ?? null,
     lng: location?.lng ?? null,
@@ -185,7 +187,7 @@ function lastAlertedIncident(ctx: Ctx, contactId: string) {
  * LANG always wins and is never overridden by a guess. Otherwise a language-specific keyword or the first
  * message with enough words sets the language, which is then remembered.
  */
-function learnLocale(ctx: Ctx, contact: Contact, command: Command, body: string): Locale {
+function learnLocale(ctx: Ctx, contact: Contact, command: Command, guess: Locale | null): Locale {
   const set = (locale: Locale, explicit: boolean) => {
     ctx.repos.contacts.setLocale(contact.id, locale, explicit);
     return locale;
@@ -194,10 +196,7 @@ function learnLocale(ctx: Ctx, contact: Contact, command: Command, body: string)
   const current = contact.locale ?? null;
   if (!contact.localeExplicit) {
     if (command.languageHint && command.languageHint !== current) return set(command.languageHint, false);
-    if (current === null && (command.type === 'report' || command.type === 'empty')) {
-      const guess = detectLanguage(body).locale;
-      if (guess) return set(guess, false);
-    }
+    if (current === null && guess) return set(guess, false);
   }
   return current ?? defaultLocale(ctx.config);
 }

@@ -77,7 +77,9 @@ async function countNewReporter(deps: LimitDeps, key: string, now: number): Prom
   if (count > threshold) {
     const state = deps.repos.systemState.get(FLOOD_KEY);
     const since = typeof state?.['since'] === 'string' ? state['since'] : new Date(now).toISOString();
-    deps.repos.systemState.set(FLOOD_KEY, { since, lastAboveAt: now, newReportersIn10Min: count }, now);
+    // Refreshed at most once a second: during a flood every report would otherwise be another write.
+    const lastAboveAt = typeof state?.['lastAboveAt'] === 'number' ? state['lastAboveAt'] : 0;
+    if (now - lastAboveAt >= 1000) deps.repos.systemState.set(FLOOD_KEY, { since, lastAboveAt: now, newReportersIn10Min: count }, now);
     if (!state) {
       deps.repos.audit.record('flood.raised', now, { detail: { newReportersIn10Min: count } });
       deps.log.warn({ newReportersIn10Min: count }, 'flood of reports from new numbers: automatic messages held');
