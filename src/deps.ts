@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import { createPhoneVault, type PhoneVault } from './crypto/phones.js';
 import { type Db, openDatabase } from './db/client.js';
 import { applyMigrations } from './db/migrate.js';
+import { createWriteBatcher, type WriteBatcher } from './db/write-batcher.js';
 import { createCommitteesRepository } from './db/repositories/committees.js';
 import { createContactsRepository } from './db/repositories/contacts.js';
 import { createIncidentsRepository } from './db/repositories/incidents.js';
@@ -29,6 +30,8 @@ export interface Deps {
   config: Config;
   log: Logger;
   db: Db;
+  /** Group commit for hot-path writes (webhooks, send claims): one fsync for many. */
+  writes: WriteBatcher;
   vault: PhoneVault;
   repos: Repositories;
   redis: Redis;
@@ -87,6 +90,7 @@ export function createDeps(config: Config, log: Logger, options: { now?: () => n
     config,
     log,
     db,
+    writes: createWriteBatcher(db),
     vault,
     repos,
     redis,

@@ -1,5 +1,4 @@
 // A worker's part of a report: place it, cluster it into an incident, ask for a location if none was found.
-import { inTransaction } from '../db/client.js';
 import type { Incident } from '../db/repositories/incidents.js';
 import type { Report } from '../db/repositories/reports.js';
 import type { Deps } from '../deps.js';
@@ -10,12 +9,12 @@ import type { Location } from '../domain/types.js';
 import { parseLocationOffline } from '../geo/parse-location.js';
 import { t } from '../i18n/index.js';
 
-type ReportDeps = Pick<Deps, 'db' | 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log'>;
+type ReportDeps = Pick<Deps, 'db' | 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log' | 'writes'>;
 
 /** Idempotent: a processed report is left alone, so a retried or duplicated job changes nothing. */
 export async function processReport(deps: ReportDeps, reportId: string): Promise<void> {
   const now = deps.now();
-  const result = inTransaction(deps.db, () => {
+  const result = await deps.writes.run(() => {
     const report = deps.repos.reports.get(reportId);
     if (!report || report.status === 'processed') return null;
     const location = locate(report);

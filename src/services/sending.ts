@@ -3,7 +3,7 @@
 import type { Deps } from '../deps.js';
 import { ProviderError } from '../sms/provider.js';
 
-type SendDeps = Pick<Deps, 'repos' | 'sms' | 'now' | 'log' | 'queues' | 'config'>;
+type SendDeps = Pick<Deps, 'repos' | 'sms' | 'now' | 'log' | 'queues' | 'config' | 'writes'>;
 
 /**
  * How long a claim holds: past it, the worker that claimed the row is presumed dead. A live worker holds a claim
@@ -30,7 +30,9 @@ export async function sendMessage(deps: SendDeps, messageId: string, finalAttemp
   const contact = repos.contacts.get(row.contactId);
   const phone = contact ? repos.contacts.phoneOf(contact) : null;
   const inDoubt = row.status === 'unknown' || row.status === 'sending';
-  if (!repos.messages.claim(row.id, deps.now(), sendLeaseMs(deps.config.twilio.timeoutMs))) return 'busy';
+  // Committed (durably) before the provider is called: that is what makes a crash safe.
+  const now0 = deps.now();
+  if (!(await deps.writes.run(() => repos.messages.claim(row.id, now0, sendLeaseMs(deps.config.twilio.timeoutMs))))) return 'busy';
 
   // First, whether an earlier attempt went out after all: then nothing else matters.
   if (inDoubt && phone) {
@@ -65,7 +67,8 @@ export async function sendMessage(deps: SendDeps, messageId: string, finalAttemp
   try {
     const validitySeconds = row.notAfter !== null ? (row.notAfter - deps.now()) / 1000 : undefined;
     const { sid } = await deps.sms.send({ to: phone, body: row.body, validitySeconds });
-    repos.messages.markSent(row.id, sid, deps.now());
+    const sentAt = deps.now();
+    await deps.writes.run(() => repos.messages.markSent(row.id, sid, sentAt));
     await followUpIfClosed(deps, row);
     return 'sent';
   } catch (error) {

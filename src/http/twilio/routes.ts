@@ -49,7 +49,8 @@ export async function twilioRoutes(app: FastifyInstance, { deps }: { deps: Deps 
       return twiml(reply, refusal);
     }
 
-    const outcome = handleInboundSms(deps, { sid, from, body, mediaUrls, flood: gate.flood });
+    // Committed before the reply, sharing the fsync with webhooks that arrived at the same moment.
+    const outcome = await deps.writes.run(() => handleInboundSms(deps, { sid, from, body, mediaUrls, flood: gate.flood }));
     if (outcome.reportId && !outcome.duplicate) {
       // Already committed: if Redis is away now, the reconciler queues the report when it is back.
       await deps.queues.processReport(outcome.reportId).catch((error: Error) => {
