@@ -1,4 +1,4 @@
-import { eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { maskPhone, type PhoneVault } from '../../crypto/phones.js';
 import type { Locale } from '../../domain/types.js';
 import type { Db } from '../client.js';
@@ -8,11 +8,14 @@ import { contacts } from '../schema.js';
 export type Contact = typeof contacts.$inferSelect;
 
 export function createContactsRepository(db: Db, vault: PhoneVault) {
+  // Hot paths (every inbound message, every send): prepared once.
+  const byHash = db.select().from(contacts).where(eq(contacts.phoneHash, sql.placeholder('hash'))).prepare();
+  const byId = db.select().from(contacts).where(eq(contacts.id, sql.placeholder('id'))).prepare();
   return {
     /** The contact for a number, created on first contact. `keepNumber` stores the encrypted number too. */
     findOrCreate(phone: string, now: number, keepNumber: boolean): { contact: Contact; isNew: boolean } {
       const phoneHash = vault.hash(phone);
-      const existing = db.select().from(contacts).where(eq(contacts.phoneHash, phoneHash)).get();
+      const existing = byHash.get({ hash: phoneHash });
       if (existing) {
         // A number that texts us can be reached: whatever failed before (a routing error) is forgotten.
         const patch: Partial<Contact> = { lastSeenAt: now, unreachableAt: null };
@@ -38,11 +41,11 @@ export function createContactsRepository(db: Db, vault: PhoneVault) {
 
     /** Read-only lookup by number: nothing is written for a number the system may turn away. */
     findByPhone(phone: string): Contact | undefined {
-      return db.select().from(contacts).where(eq(contacts.phoneHash, vault.hash(phone))).get();
+      return byHash.get({ hash: vault.hash(phone) });
     },
 
     get(id: string): Contact | undefined {
-      return db.select().from(contacts).where(eq(contacts.id, id)).get();
+      return byId.get({ id });
     },
 
     /** Keeps the encrypted number from now on (a reporter who becomes a member). */

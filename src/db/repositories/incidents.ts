@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { IncidentStatus } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
@@ -9,6 +9,7 @@ export type Incident = typeof incidents.$inferSelect;
 export type IncidentEvent = typeof incidentEvents.$inferSelect;
 
 export function createIncidentsRepository(db: Db) {
+  const byId = db.select().from(incidents).where(eq(incidents.id, sql.placeholder('id'))).prepare();
   return {
     insert(input: Omit<typeof incidents.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>, now: number): Incident {
       return db
@@ -19,7 +20,7 @@ export function createIncidentsRepository(db: Db) {
     },
 
     get(id: string): Incident | undefined {
-      return db.select().from(incidents).where(eq(incidents.id, id)).get();
+      return byId.get({ id });
     },
 
     codeExists(code: string): boolean {

@@ -23,6 +23,27 @@ const DELIVERY_FINAL: readonly MessageStatus[] = ['delivered', 'undelivered', 'f
 const FINAL: readonly MessageStatus[] = ['sent', 'delivered', 'undelivered', 'failed', 'cancelled', 'expired'];
 
 export function createMessagesRepository(db: Db) {
+  // The send path runs these for every message: prepared once, not rebuilt and re-prepared per call.
+  const byId = db.select().from(outgoingMessages).where(eq(outgoingMessages.id, sql.placeholder('id'))).prepare();
+  const claimRow = db
+    .update(outgoingMessages)
+    .set({ status: 'sending', sendingAt: sql`${sql.placeholder('now')}`, attempts: sql`${outgoingMessages.attempts} + 1`, updatedAt: sql`${sql.placeholder('now')}` })
+    .where(
+      and(
+        eq(outgoingMessages.id, sql.placeholder('id')),
+        or(
+          inArray(outgoingMessages.status, ['queued', 'unknown']),
+          and(eq(outgoingMessages.status, 'sending'), lt(outgoingMessages.sendingAt, sql.placeholder('staleBefore'))),
+        ),
+      ),
+    )
+    .prepare();
+  const markSentRow = db
+    .update(outgoingMessages)
+    .set({ status: 'sent', providerSid: sql`${sql.placeholder('sid')}`, sentAt: sql`${sql.placeholder('now')}`, errorCode: null, updatedAt: sql`${sql.placeholder('now')}` })
+    .where(eq(outgoingMessages.id, sql.placeholder('id')))
+    .prepare();
+
   return {
     /** Writes ledger rows; a row whose dedupe key exists is left alone. Returns the ids of rows written now. */
     plan(messages: PlannedMessage[], now: number): string[] {
@@ -40,7 +61,7 @@ export function createMessagesRepository(db: Db) {
     },
 
     get(id: string): OutgoingMessage | undefined {
-      return db.select().from(outgoingMessages).where(eq(outgoingMessages.id, id)).get();
+      return byId.get({ id });
     },
 
     byProviderSid(sid: string): OutgoingMessage | undefined {
@@ -52,28 +73,11 @@ export function createMessagesRepository(db: Db) {
      * compare-and-set on its status. A `sending` row whose lease ran out (its worker died) is claimable too.
      */
     claim(id: string, now: number, leaseMs: number): boolean {
-      return (
-        db
-          .update(outgoingMessages)
-          .set({ status: 'sending', sendingAt: now, attempts: sql`${outgoingMessages.attempts} + 1`, updatedAt: now })
-          .where(
-            and(
-              eq(outgoingMessages.id, id),
-              or(
-                inArray(outgoingMessages.status, ['queued', 'unknown']),
-                and(eq(outgoingMessages.status, 'sending'), lt(outgoingMessages.sendingAt, now - leaseMs)),
-              ),
-            ),
-          )
-          .run().changes === 1
-      );
+      return claimRow.run({ id, now, staleBefore: now - leaseMs }).changes === 1;
     },
 
     markSent(id: string, providerSid: string, now: number): void {
-      db.update(outgoingMessages)
-        .set({ status: 'sent', providerSid, sentAt: now, errorCode: null, updatedAt: now })
-        .where(eq(outgoingMessages.id, id))
-        .run();
+      markSentRow.run({ id, sid: providerSid, now });
     },
 
     setStatus(id: string, status: MessageStatus, now: number, errorCode?: string | null): void {

@@ -1,13 +1,14 @@
 // Small tables: inbound de-duplication, audit log, system flags, responder replies, outbox.
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { auditLog, contacts, inboundMessages, outboxMessages, responses, systemState } from '../schema.js';
 
 export function createInboundRepository(db: Db) {
+  const bySid = db.select().from(inboundMessages).where(eq(inboundMessages.sid, sql.placeholder('sid'))).prepare();
   return {
     get(sid: string) {
-      return db.select().from(inboundMessages).where(eq(inboundMessages.sid, sid)).get();
+      return bySid.get({ sid });
     },
     record(row: typeof inboundMessages.$inferInsert): void {
       db.insert(inboundMessages).values(row).run();
@@ -29,9 +30,11 @@ export function createAuditRepository(db: Db) {
 }
 
 export function createSystemStateRepository(db: Db) {
+  // Read before every send (is sending paused?): prepared once.
+  const byKey = db.select().from(systemState).where(eq(systemState.key, sql.placeholder('key'))).prepare();
   return {
     get(key: string): Record<string, unknown> | undefined {
-      return db.select().from(systemState).where(eq(systemState.key, key)).get()?.value;
+      return byKey.get({ key })?.value;
     },
     set(key: string, value: Record<string, unknown>, now: number): void {
       db.insert(systemState)
