@@ -24,9 +24,17 @@ export function createPhoneVault(keys: { data: Buffer; dataPrevious?: Buffer; ha
   const byId = new Map<string, Buffer>([[currentId, keys.data]]);
   if (keys.dataPrevious) byId.set(keyId(keys.dataPrevious), keys.dataPrevious);
 
+  // One inbound message asks for its sender's hash several times; parsing the number is the costly part.
+  const recentHashes = new Map<string, string>();
   return {
     hash(phone) {
-      return createHmac('sha256', keys.hash).update(normalizePhone(phone)).digest('base64url');
+      let digest = recentHashes.get(phone);
+      if (digest === undefined) {
+        digest = createHmac('sha256', keys.hash).update(normalizePhone(phone)).digest('base64url');
+        if (recentHashes.size >= 1000) recentHashes.clear();
+        recentHashes.set(phone, digest);
+      }
+      return digest;
     },
     encrypt(phone) {
       const nonce = randomBytes(12);

@@ -62,7 +62,7 @@ function cluster(deps: ReportDeps, report: Report, location: Location | null, no
   if (current && current.lat !== null) return current;
 
   const candidates = incidents
-    .placedSince(['new', 'verifying', 'confirmed', 'dismissed'], now - deps.config.clusterMinutes * 60_000)
+    .clusterCandidates(now - deps.config.clusterMinutes * 60_000)
     .filter((c) => c.id !== current?.id && c.lat !== null && c.lng !== null)
     .map((c) => ({ id: c.id, status: c.status, lastReportedAt: c.lastReportedAt, closedAt: c.closedAt, lat: c.lat ?? 0, lng: c.lng ?? 0 }));
   const decision = chooseIncident(location, report.receivedAt, candidates, { meters: deps.config.clusterMeters, minutes: deps.config.clusterMinutes });

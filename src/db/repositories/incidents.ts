@@ -10,6 +10,19 @@ export type IncidentEvent = typeof incidentEvents.$inferSelect;
 
 export function createIncidentsRepository(db: Db) {
   const byId = db.select().from(incidents).where(eq(incidents.id, sql.placeholder('id'))).prepare();
+  // Clustering asks this for every placed report.
+  const clusterCandidates = db
+    .select()
+    .from(incidents)
+    .where(
+      and(
+        inArray(incidents.status, ['new', 'verifying', 'confirmed', 'dismissed']),
+        isNotNull(incidents.lat),
+        isNull(incidents.mergedIntoId),
+        gte(incidents.lastReportedAt, sql.placeholder('since')),
+      ),
+    )
+    .prepare();
   return {
     insert(input: Omit<typeof incidents.$inferInsert, 'id' | 'createdAt' | 'updatedAt'>, now: number): Incident {
       return db
@@ -46,20 +59,9 @@ export function createIncidentsRepository(db: Db) {
       );
     },
 
-    /** Placed incidents in these statuses whose last report is at or after `since`: clustering candidates. */
-    placedSince(statuses: readonly IncidentStatus[], since: number): Incident[] {
-      return db
-        .select()
-        .from(incidents)
-        .where(
-          and(
-            inArray(incidents.status, [...statuses]),
-            isNotNull(incidents.lat),
-            isNull(incidents.mergedIntoId),
-            gte(incidents.lastReportedAt, since),
-          ),
-        )
-        .all();
+    /** Placed incidents, open or dismissed, whose last report is at or after `since`: clustering candidates. */
+    clusterCandidates(since: number): Incident[] {
+      return clusterCandidates.all({ since });
     },
 
     /** Confirmed incidents whose alert fan-out has not written its ledger yet. */

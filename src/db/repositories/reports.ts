@@ -9,23 +9,25 @@ export type Report = typeof reports.$inferSelect;
 export type NewReport = Omit<typeof reports.$inferInsert, 'id'>;
 
 export function createReportsRepository(db: Db) {
+  const awaitingFor = db
+    .select()
+    .from(reports)
+    .where(and(eq(reports.contactId, sql.placeholder('contactId')), gt(reports.awaitingLocationUntil, sql.placeholder('now'))))
+    .orderBy(desc(reports.receivedAt))
+    .prepare();
+  const byId = db.select().from(reports).where(eq(reports.id, sql.placeholder('id'))).prepare();
   return {
     insert(input: NewReport): Report {
       return db.insert(reports).values({ id: newId(), ...input }).returning().get();
     },
 
     get(id: string): Report | undefined {
-      return db.select().from(reports).where(eq(reports.id, id)).get();
+      return byId.get({ id });
     },
 
     /** The report of this contact whose location is still awaited, if the window is open. */
     awaitingLocation(contactId: string, now: number): Report | undefined {
-      return db
-        .select()
-        .from(reports)
-        .where(and(eq(reports.contactId, contactId), gt(reports.awaitingLocationUntil, now)))
-        .orderBy(desc(reports.receivedAt))
-        .get();
+      return awaitingFor.get({ contactId, now });
     },
 
     setLocation(id: string, location: Location | null, locationText: string | null): void {
