@@ -17,7 +17,7 @@ export interface TwilioProviderOptions {
 const CLOCK_SKEW_MS = 5 * 60_000;
 
 export function createTwilioProvider(options: TwilioProviderOptions): SmsProvider {
-  // `env: {}` keeps the SDK from reading process.env on its own; retries are ours (BullMQ), not the SDK's.
+  // `env: {}` keeps the SDK from reading the environment on its own; retries are ours (BullMQ), not the SDK's.
   const client = twilio(options.accountSid, options.authToken, { env: {}, timeout: options.timeoutMs, autoRetry: false, keepAlive: true });
   if (options.apiBaseUrl) client.api.baseUrl = options.apiBaseUrl;
   const apiBase = (options.apiBaseUrl ?? 'https://api.twilio.com').replace(/\/+$/, '');
