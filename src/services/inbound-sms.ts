@@ -1,6 +1,5 @@
 // An inbound text: a keyword takes effect, or the text becomes a report; the reply is decided here.
 // Runs in one SQLite transaction: the reply is only sent after everything it acknowledges is committed.
-import type { Config } from '../config.js';
 import { inTransaction } from '../db/client.js';
 import type { Contact } from '../db/repositories/contacts.js';
 import type { Deps } from '../deps.js';
@@ -198,9 +197,5 @@ function learnLocale(ctx: Ctx, contact: Contact, command: Command, guess: Locale
     if (command.languageHint && command.languageHint !== current) return set(command.languageHint, false);
     if (current === null && guess) return set(guess, false);
   }
-  return current ?? defaultLocale(ctx.config);
-}
-
-function defaultLocale(config: Config): Locale {
-  return config.defaultLocale;
+  return current ?? ctx.config.defaultLocale;
 }
