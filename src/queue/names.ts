@@ -23,5 +23,3 @@ export type BroadcastKind = 'alert' | 'correction' | 'all_clear' | 'update';
 export interface SendJob {
   messageId: string;
 }
-
-export type MaintenanceJob = Record<string, never>;

@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { orTimeout } from '../timeout.js';
 import { CAPPED_BACKOFF } from './backoff.js';
 import { type AlertJob, QUEUES, type ReportJob, type SendJob } from './names.js';
 
@@ -15,12 +16,11 @@ const ADD_TIMEOUT_MS = 2000;
 function inTime<T>(connection: Redis, add: () => Promise<T>): Promise<T> {
   if (connection.status !== 'ready') return Promise.reject(new Error(`redis is ${connection.status}`));
   const work = add();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('redis did not answer in time')), ADD_TIMEOUT_MS);
-  });
   work.catch(() => undefined);
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+  return orTimeout(work, ADD_TIMEOUT_MS).then((result) => {
+    if (result === 'timeout') throw new Error('redis did not answer in time');
+    return result;
+  });
 }
 
 export function createQueues(connection: Redis, prefix: string, retry: { attempts: number; baseMs: number }) {

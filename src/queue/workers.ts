@@ -8,6 +8,7 @@ import { deleteFromProvider } from '../services/provider-cleanup.js';
 import { processReport } from '../services/reports.js';
 import { forgetReporterNumbers, purgeBefore } from '../services/retention.js';
 import { sendMessage } from '../services/sending.js';
+import { orTimeout } from '../timeout.js';
 import { cappedBackoff } from './backoff.js';
 import { workerConnection } from './connection.js';
 import { type AlertJob, QUEUES, type ReportJob, type SendJob } from './names.js';
@@ -91,13 +92,7 @@ const CLOSE_TIMEOUT_MS = 10_000;
  * A job cut short is safe: its ledger row is claimed or in doubt, and is looked up before any resend.
  */
 async function closeWithin(worker: Worker, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(resolve, ms, 'timeout');
-  });
-  const result = await Promise.race([worker.close(), timedOut]);
-  clearTimeout(timer);
-  if (result === 'timeout') await worker.close(true);
+  if ((await orTimeout(worker.close(), ms)) === 'timeout') await worker.close(true);
 }
 
 /** BullMQ's limiter is global across workers of a queue; rates under 1/s stretch the window instead. */

@@ -2,6 +2,7 @@
 // number's keyed hash (never the number). While Redis is away, reports are let through (no report is ever lost
 // to a limiter) and JOINs are refused (an infiltration wave must not slip through an outage).
 import type { Redis } from 'ioredis';
+import type { Contact } from '../db/repositories/contacts.js';
 import type { Deps } from '../deps.js';
 import type { Command } from '../domain/keywords.js';
 
@@ -13,12 +14,24 @@ export type Admission =
   /** Over a limit: `refusal` is the one polite answer per window, then silence. Nothing is stored. */
   | { admit: false; refusal: 'report_limited' | 'join_busy' | null };
 
-type LimitDeps = Pick<Deps, 'redis' | 'config' | 'repos' | 'now' | 'log'>;
+type LimitDeps = Pick<Deps, 'redis' | 'config' | 'repos' | 'now' | 'log' | 'vault'>;
+
+/** Decides at the door whether a message from `phone` is taken, reading (never writing) what the line knows of it. */
+export async function admitSender(
+  deps: LimitDeps,
+  phone: string,
+  command: Command,
+  hasMedia: boolean,
+): Promise<{ gate: Admission; known: Contact | undefined }> {
+  const known = deps.repos.contacts.findByPhone(phone);
+  const gate = await admit(deps, deps.vault.hash(phone), known?.lastSeenAt ?? null, command, hasMedia);
+  return { gate, known };
+}
 
 /** Never limited: a number must always be able to stop messages or ask what this is. */
 const ALWAYS = new Set<Command['type']>(['stop', 'start', 'help']);
 
-export async function admit(deps: LimitDeps, phoneHash: string, lastSeenAt: number | null, command: Command, hasMedia: boolean): Promise<Admission> {
+async function admit(deps: LimitDeps, phoneHash: string, lastSeenAt: number | null, command: Command, hasMedia: boolean): Promise<Admission> {
   const now = deps.now();
   const { limits } = deps.config;
   const isReport = command.type === 'report' || (command.type === 'empty' && hasMedia);

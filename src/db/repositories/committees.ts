@@ -86,10 +86,6 @@ export function createCommitteesRepository(db: Db) {
         .all();
     },
 
-    membershipsOf(contactId: string): Member[] {
-      return db.select().from(members).where(eq(members.contactId, contactId)).all();
-    },
-
     /** Active members of these committees whose numbers may be texted (not stopped, not unreachable). */
     reachableMembers(committeeIds: string[]): Reachable[] {
       if (committeeIds.length === 0) return [];

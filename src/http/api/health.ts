@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { floodStatus } from '../../services/limits.js';
 import { PAUSE_KEY } from '../../services/sending.js';
+import { orTimeout } from '../../timeout.js';
 
 export async function healthRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
   app.get('/api/health', async (_request, reply) => {
@@ -29,8 +30,7 @@ export async function healthRoutes(app: FastifyInstance, { deps }: { deps: Deps 
 
 async function pingRedis(deps: Deps): Promise<'ok' | 'down'> {
   try {
-    const answer = await Promise.race([deps.redis.ping(), new Promise((resolve) => setTimeout(resolve, 500, 'timeout'))]);
-    return answer === 'PONG' ? 'ok' : 'down';
+    return (await orTimeout(deps.redis.ping(), 500)) === 'PONG' ? 'ok' : 'down';
   } catch {
     return 'down';
   }

@@ -6,7 +6,7 @@ import { parseInbound } from '../../domain/keywords.js';
 import { fitSms } from '../../domain/sms-fit.js';
 import { t } from '../../i18n/index.js';
 import { handleInboundSms } from '../../services/inbound-sms.js';
-import { admit } from '../../services/limits.js';
+import { admitSender } from '../../services/limits.js';
 import { pauseSending } from '../../services/sending.js';
 import { classifyTwilioCode } from '../../sms/errors.js';
 import { fromTwilioStatus } from '../../sms/status.js';
@@ -39,8 +39,7 @@ export async function twilioRoutes(app: FastifyInstance, { deps }: { deps: Deps 
     const seen = deps.repos.inbound.get(sid);
     if (seen) return twiml(reply, seen.reply);
     const command = parseInbound(body);
-    const known = deps.repos.contacts.findByPhone(from);
-    const gate = await admit(deps, deps.vault.hash(from), known?.lastSeenAt ?? null, command, mediaUrls.length > 0);
+    const { gate, known } = await admitSender(deps, from, command, mediaUrls.length > 0);
     if (!gate.admit) {
       const locale = known?.locale ?? command.languageHint ?? deps.config.defaultLocale;
       const refusal = gate.refusal ? fitSms(t(locale, gate.refusal)) : null;

@@ -6,7 +6,7 @@ import { isLocale, type Locale, LOCALES } from '../../domain/types.js';
 import { isKnownZip } from '../../geo/zips.js';
 import { VOICE_LANGUAGES, type VoicePrompt, voicePrompt } from '../../i18n/voice.js';
 import { fileVoiceReport } from '../../services/inbound-voice.js';
-import { admit } from '../../services/limits.js';
+import { admitSender } from '../../services/limits.js';
 import { field } from './verify.js';
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
@@ -59,10 +59,7 @@ export async function voiceRoutes(app: FastifyInstance, { deps }: { deps: Deps }
     const from = field(request.body, 'From') ?? '';
     const callSid = field(request.body, 'CallSid') ?? '';
     // Calls count against the same per-number report limit as texts (a replayed step is not counted twice).
-    const known = deps.repos.contacts.findByPhone(from);
-    const gate = deps.repos.inbound.get(callSid)
-      ? null
-      : await admit(deps, deps.vault.hash(from), known?.lastSeenAt ?? null, { type: 'report', languageHint: null }, false);
+    const gate = deps.repos.inbound.get(callSid) ? null : (await admitSender(deps, from, { type: 'report', languageHint: null }, false)).gate;
     const reportId =
       gate && !gate.admit
         ? null
