@@ -1,6 +1,7 @@
 // The environment, parsed and validated once at start-up. Nothing else reads process.env.
 import { randomBytes } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
@@ -13,8 +14,10 @@ export class ConfigError extends Error {
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
-const nonNegative = z.coerce.number().finite().nonnegative();
-const positive = z.coerce.number().finite().positive();
+/** A number from the environment; "ten" or "5m" is refused with a message that says what is wanted. */
+const number = () => z.coerce.number({ error: (issue) => (issue.code === 'invalid_type' ? 'must be a number' : undefined) });
+const nonNegative = number().finite().nonnegative();
+const positive = number().finite().positive();
 const optionalText = z
   .string()
   .trim()
@@ -23,9 +26,9 @@ const optionalText = z
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
-  TRUST_PROXY: z.string().trim().default('false'),
+  TRUST_PROXY: optionalText,
   PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DATABASE_PATH: z.string().min(1).default('./data/centinela.db'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
@@ -37,10 +40,10 @@ const envSchema = z.object({
   TWILIO_FROM_NUMBER: optionalText,
   TWILIO_MESSAGING_SERVICE_SID: optionalText,
   TWILIO_API_BASE_URL: optionalText.pipe(z.url().optional()),
-  TWILIO_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  TWILIO_TIMEOUT_MS: number().int().positive().default(10_000),
   SMS_RATE_PER_SECOND: nonNegative.default(10),
-  SMS_SEND_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
-  SMS_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(2000),
+  SMS_SEND_ATTEMPTS: number().int().min(1).max(50).default(8),
+  SMS_RETRY_BASE_MS: number().int().min(1).max(600_000).default(2000),
   DATA_KEY: optionalText,
   DATA_KEY_PREVIOUS: optionalText,
   HASH_KEY: optionalText,
@@ -58,7 +61,7 @@ const envSchema = z.object({
   LIMIT_KEYWORDS_PER_NUMBER_PER_HOUR: nonNegative.default(30),
   FLOOD_NEW_REPORTERS_PER_10_MIN: nonNegative.default(25),
   SESSION_TTL_HOURS: positive.default(12),
-  MAINTENANCE_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
+  MAINTENANCE_EVERY_MS: number().int().min(1000).default(60_000),
   SECURE_COOKIES: optionalText.pipe(bool.optional()),
 });
 
@@ -66,8 +69,8 @@ export interface Config {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
-  /** Whose X-Forwarded-* headers to believe (fastify's trustProxy): false, true, or addresses such as `loopback`. */
-  trustProxy: boolean | string;
+  /** Whose X-Forwarded-For to believe: false, or the proxy's addresses or CIDRs (fastify's trustProxy list). */
+  trustProxy: false | string[];
   publicUrl: string;
   dataDir: string;
   databasePath: string;
@@ -135,21 +138,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     for (const name of ['DATA_KEY', 'HASH_KEY', 'SESSION_SECRET', 'TWILIO_AUTH_TOKEN'] as const) {
       if (!e[name]) throw new ConfigError(`${name} is required when NODE_ENV=production`);
     }
-    if (/^https?:\/\/(localhost|127\.|\[::1\])/i.test(publicUrl)) {
-      throw new ConfigError('PUBLIC_URL must be the public address Twilio posts to when NODE_ENV=production, not localhost');
-    }
     if (provider === 'outbox' && e.SMS_PROVIDER !== 'outbox') {
       throw new ConfigError('TWILIO_ACCOUNT_SID is missing: set it, or set SMS_PROVIDER=outbox to run without sending');
     }
   }
-  if (provider === 'twilio') {
-    if (!e.TWILIO_ACCOUNT_SID || !e.TWILIO_AUTH_TOKEN) {
-      throw new ConfigError('SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
-    }
-    if (!e.TWILIO_FROM_NUMBER && !e.TWILIO_MESSAGING_SERVICE_SID) {
-      throw new ConfigError('SMS_PROVIDER=twilio needs TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID');
-    }
-  }
+  if (production) checkProduction(e, publicUrl);
+  if (provider === 'twilio') checkTwilio(e);
 
   const key = (name: 'DATA_KEY' | 'HASH_KEY' | 'SESSION_SECRET'): Buffer =>
     e[name] !== undefined ? decodeKey(name, e[name]) : devKey(name, dataDir, production);
@@ -205,8 +199,60 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
   };
 }
 
-function parseTrustProxy(value: string): boolean | string {
-  return value === 'true' || value === 'false' ? value === 'true' : value;
+type Env = z.infer<typeof envSchema>;
+
+function checkTwilio(e: Env): void {
+  if (!e.TWILIO_ACCOUNT_SID || !e.TWILIO_AUTH_TOKEN) {
+    throw new ConfigError('SMS_PROVIDER=twilio needs TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN');
+  }
+  if (!/^AC[0-9a-f]{32}$/.test(e.TWILIO_ACCOUNT_SID)) {
+    throw new ConfigError('TWILIO_ACCOUNT_SID must be AC followed by 32 hex digits: copy the Account SID from the Twilio console');
+  }
+  if (!e.TWILIO_FROM_NUMBER && !e.TWILIO_MESSAGING_SERVICE_SID) {
+    throw new ConfigError('SMS_PROVIDER=twilio needs TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID');
+  }
+  if (e.TWILIO_FROM_NUMBER && !/^\+[1-9]\d{6,14}$/.test(e.TWILIO_FROM_NUMBER)) {
+    throw new ConfigError('TWILIO_FROM_NUMBER must be in E.164 form, e.g. +15551234567 (a plus, the country code, no spaces)');
+  }
+}
+
+function checkProduction(e: Env, publicUrl: string): void {
+  const url = new URL(publicUrl);
+  if (/^(localhost|127\.|\[::1\])/i.test(url.hostname)) {
+    throw new ConfigError('PUBLIC_URL must be the public address Twilio posts to when NODE_ENV=production, not localhost');
+  }
+  if (url.protocol !== 'https:') throw new ConfigError('PUBLIC_URL must start with https:// when NODE_ENV=production (Twilio signs the https address)');
+  if (url.pathname !== '/' || url.search !== '') {
+    throw new ConfigError(`PUBLIC_URL must be an origin with no path, e.g. https://${url.host} (webhook signatures are checked against it plus the route)`);
+  }
+  const keys = (['DATA_KEY', 'HASH_KEY', 'SESSION_SECRET'] as const).filter((name) => e[name] !== undefined);
+  for (const [i, a] of keys.entries()) {
+    for (const b of keys.slice(i + 1)) {
+      if (e[a] === e[b]) throw new ConfigError(`${a} and ${b} are the same key: give each its own (openssl rand -base64 32)`);
+    }
+  }
+}
+
+/**
+ * Only the proxy's own address may vouch for a client's: `true` (believe any X-Forwarded-For) or a hop count would
+ * let every client choose its address, and with it a fresh login-throttle count per try.
+ */
+function parseTrustProxy(value: string | undefined): false | string[] {
+  if (value === undefined || value === 'false') return false;
+  const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const named = ['loopback', 'linklocal', 'uniquelocal'].includes(entry);
+    const family = isIP(address ?? '');
+    const maxBits = family === 4 ? 32 : 128;
+    const bitsOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= maxBits);
+    if (!named && (family === 0 || !bitsOk || extra !== undefined)) {
+      throw new ConfigError(
+        `TRUST_PROXY must be the reverse proxy's address or CIDR (e.g. TRUST_PROXY=127.0.0.1 or 10.0.0.0/8), not ${JSON.stringify(value)}`,
+      );
+    }
+  }
+  return entries.length > 0 ? entries : false;
 }
 
 /** `.env` is read if present; real environment variables win over it. */

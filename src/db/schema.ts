@@ -1,7 +1,7 @@
 // The database schema. Times are milliseconds since the epoch (UTC). Phone numbers never appear in plain text:
 // `phone_hash` is a keyed hash for lookups, `phone_enc` an AES-GCM ciphertext, `phone_mask` e.g. +1•••••••1234.
 import { sql } from 'drizzle-orm';
-import { index, integer, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Area, IncidentKind, IncidentStatus, Locale, MemberRole, MemberStatus, Precision } from '../domain/types.js';
 
 const createdAt = () => integer('created_at').notNull();
@@ -101,6 +101,8 @@ export const incidents = sqliteTable(
     closedAt: integer('closed_at'),
     // Set once the alert fan-out has written its ledger rows; the reconciler re-runs fan-outs missing it.
     alertPlannedAt: integer('alert_planned_at'),
+    // Set when the alert fan-out job gave up after all its attempts: the reconciler stops re-queuing it.
+    alertFailedAt: integer('alert_failed_at'),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -112,15 +114,18 @@ export const reports = sqliteTable(
   {
     id: text('id').primaryKey(),
     incidentId: text('incident_id').references(() => incidents.id),
+    // Who sent it, only while the follow-up window lasts: unlinked with the 24-hour wipe of reporters' numbers.
     contactId: text('contact_id').references(() => contacts.id),
+    /** The same random token for one reporter's reports within one incident: counts distinct reporters for good. */
+    reporterToken: text('reporter_token'),
     channel: text('channel').$type<'sms' | 'voice'>().notNull(),
     text: text('text').notNull(),
     language: text('language'),
     kind: text('kind').$type<IncidentKind>().notNull().default('other'),
     ...placement(),
     locationText: text('location_text'),
-    /** `received` until a worker has placed and clustered it. */
-    status: text('status').$type<'received' | 'processed'>().notNull().default('received'),
+    /** `received` until a worker has placed and clustered it; `failed` once its job gave up after every attempt. */
+    status: text('status').$type<'received' | 'processed' | 'failed'>().notNull().default('received'),
     awaitingLocationUntil: integer('awaiting_location_until'),
     askedLocation: integer('asked_location', { mode: 'boolean' }).notNull().default(false),
     /** Sent by a number new to the line during a flood warning: its incident triggers no automatic message. */
@@ -219,6 +224,9 @@ export const users = sqliteTable('users', {
   email: text('email').notNull().unique(),
   passwordHash: text('password_hash').notNull(),
   role: text('role').$type<'admin' | 'dispatcher'>().notNull(),
+  /** The TOTP secret, encrypted with DATA_KEY; set at enrolment, in use once `totpEnabledAt` is set. */
+  totpSecret: text('totp_secret'),
+  totpEnabledAt: integer('totp_enabled_at'),
   createdAt: createdAt(),
   disabledAt: integer('disabled_at'),
 });
@@ -265,3 +273,24 @@ export const outboxMessages = sqliteTable('outbox_messages', {
   body: text('body').notNull(),
   createdAt: createdAt(),
 });
+
+/**
+ * "Was this number seen lately?" for the flood rule, without a long-lived hash: each day's numbers are hashed
+ * under that day's random key, and the key and its hashes are deleted together when the day leaves the window.
+ */
+export const seenDays = sqliteTable('seen_days', {
+  day: text('day').primaryKey(),
+  key: text('key').notNull(),
+  createdAt: createdAt(),
+});
+
+export const seenNumbers = sqliteTable(
+  'seen_numbers',
+  {
+    day: text('day')
+      .notNull()
+      .references(() => seenDays.day, { onDelete: 'cascade' }),
+    hash: text('hash').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.hash] })],
+);

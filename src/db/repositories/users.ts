@@ -9,7 +9,7 @@ export type Role = User['role'];
 export function createUsersRepository(db: Db) {
   return {
     create(input: { email: string; passwordHash: string; role: Role }, now: number): User {
-      const user: User = { id: newId(), createdAt: now, disabledAt: null, ...input, email: input.email.toLowerCase() };
+      const user: User = { id: newId(), createdAt: now, disabledAt: null, totpSecret: null, totpEnabledAt: null, ...input, email: input.email.toLowerCase() };
       db.insert(users).values(user).run();
       return user;
     },
