@@ -1,8 +1,12 @@
 # Centinela: web role + all workers in one process (node dist/src/main.js).
 # Build:  docker build -t centinela .      Run: see docker-compose.yml and docs/DEPLOY.md
 
+# The base image is pinned to a Node LTS release (both stages use the same one): rebuilding gives the same
+# runtime, and an upgrade is a one-line change here.
+ARG NODE_IMAGE=node:24.18.0-bookworm-slim
+
 # ── build stage ──────────────────────────────────────────────────────────────
-FROM node:24-bookworm-slim AS build
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 
 # Native modules (better-sqlite3, argon2) fall back to compiling when no prebuilt binary fits.
@@ -12,14 +16,14 @@ RUN apt-get update \
 
 # The whole source tree (see .dockerignore): `npm ci` runs the `prepare` script, which is the TypeScript
 # build (`npm run build`), so the sources must be in place before it. The build also compiles scripts/
-# (user-create, keys-rotate, data-purge, benchmarks), and the benchmarks import test/support.
+# (user-create, keys-rotate, data-purge, db-backup, db-restore, benchmarks), and the benchmarks import test/support.
 COPY . .
 RUN npm ci --no-audit --no-fund \
  && test -f dist/src/main.js \
  && npm prune --omit=dev --no-audit --no-fund
 
 # ── runtime stage ────────────────────────────────────────────────────────────
-FROM node:24-bookworm-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
 
@@ -29,9 +33,10 @@ COPY --from=build /app/dist ./dist
 # Applied at every start (the code looks for them next to dist/).
 COPY --from=build /app/migrations ./migrations
 
-# The SQLite database lives here (DATABASE_PATH defaults to ./data/centinela.db). Created owned by `node` so
-# that a fresh named volume mounted here is writable by it.
-RUN mkdir -p /app/data && chown node:node /app/data
+# The SQLite database lives here (DATABASE_PATH defaults to ./data/centinela.db), and `db:backup` writes to
+# /app/backups in docker-compose.yml. Created owned by `node`, readable by it only, so that a fresh named volume
+# mounted here is writable by it and by nobody else.
+RUN mkdir -p /app/data /app/backups && chown node:node /app/data /app/backups && chmod 700 /app/data /app/backups
 VOLUME ["/app/data"]
 
 USER node

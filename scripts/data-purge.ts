@@ -21,6 +21,6 @@ const config = configOrExit();
 const db = openDatabase(config.databasePath);
 applyMigrations(db);
 const repos = createRepositories(db, createPhoneVault(config.keys));
-const counts = purgeBefore({ db, repos, now: Date.now, log: createLogger('silent') }, before);
+const counts = await purgeBefore({ db, repos, now: Date.now, log: createLogger('silent') }, before);
 db.$client.close();
 process.stdout.write(`purged before ${new Date(before).toISOString()}: ${JSON.stringify(counts)}\n`);

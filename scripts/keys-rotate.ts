@@ -1,12 +1,13 @@
 // npm run keys:rotate — with the new key in DATA_KEY and the old one in DATA_KEY_PREVIOUS: re-encrypts every
-// stored phone number under DATA_KEY, in small transactions, while the system keeps running (it can decrypt
+// stored phone number and console users' second-factor secrets under DATA_KEY, in small transactions, while the system keeps running (it can decrypt
 // both meanwhile). Hashes (HASH_KEY) are untouched, so every lookup keeps working. Afterwards drop
 // DATA_KEY_PREVIOUS from the environment and restart.
 import { and, eq, gt, isNotNull } from 'drizzle-orm';
 import { createPhoneVault } from '../src/crypto/phones.js';
+import { createSecretBox } from '../src/crypto/secrets.js';
 import { inTransaction, openDatabase } from '../src/db/client.js';
 import { applyMigrations } from '../src/db/migrate.js';
-import { contacts } from '../src/db/schema.js';
+import { contacts, users } from '../src/db/schema.js';
 import { configOrExit } from '../src/server.js';
 
 const BATCH = 500;
@@ -41,5 +42,16 @@ for (;;) {
     return n;
   });
 }
+// Console users are few: one transaction. A secret left under the old key would lock its user out once
+// DATA_KEY_PREVIOUS is dropped.
+const box = createSecretBox(config.keys);
+const secrets = inTransaction(db, () => {
+  let n = 0;
+  for (const user of db.select({ id: users.id, totpSecret: users.totpSecret }).from(users).where(isNotNull(users.totpSecret)).all()) {
+    if (!user.totpSecret || !box.isStale(user.totpSecret)) continue;
+    n += db.update(users).set({ totpSecret: box.seal(box.open(user.totpSecret)) }).where(and(eq(users.id, user.id), eq(users.totpSecret, user.totpSecret))).run().changes;
+  }
+  return n;
+});
 db.$client.close();
-process.stdout.write(`re-encrypted ${rotated} phone numbers under the current DATA_KEY\n`);
+process.stdout.write(`re-encrypted ${rotated} phone numbers and ${secrets} second-factor secrets under the current DATA_KEY\n`);

@@ -1,12 +1,15 @@
-// npm run user:create -- --email E --role admin|dispatcher [--password P]
+// npm run user:create -- --email E --role admin|dispatcher [--password P] [--totp]
 // Works with the server stopped or running: it only writes one row to the shared SQLite file.
+// --totp turns on the second factor at once and prints its secret and otpauth:// URI, this one time only.
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { createSecretBox } from '../src/crypto/secrets.js';
 import { openDatabase } from '../src/db/client.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { createUsersRepository } from '../src/db/repositories/users.js';
 import { hashPassword } from '../src/http/api/auth.js';
 import { configOrExit } from '../src/server.js';
+import { newTotpSecret, totpUri } from '../src/services/totp.js';
 
 const fail = (message: string): never => {
   process.stderr.write(`user:create: ${message}\n`);
@@ -14,7 +17,7 @@ const fail = (message: string): never => {
 };
 
 const { values } = parseArgs({
-  options: { email: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' } },
+  options: { email: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, totp: { type: 'boolean' } },
   strict: true,
 });
 const email = values.email?.trim().toLowerCase() ?? fail('--email is required');
@@ -28,9 +31,16 @@ const db = openDatabase(config.databasePath);
 applyMigrations(db);
 const users = createUsersRepository(db);
 if (users.findByEmail(email)) fail(`a user with email ${email} exists already`);
-users.create({ email, role, passwordHash: await hashPassword(password) }, Date.now());
+const user = users.create({ email, role, passwordHash: await hashPassword(password) }, Date.now());
+const totpSecret = values.totp ? newTotpSecret() : undefined;
+if (totpSecret) users.setTotp(user.id, createSecretBox(config.keys).seal(totpSecret), Date.now());
 db.$client.close();
 process.stdout.write(`created ${role} ${email}\n`);
+if (totpSecret) {
+  process.stdout.write(
+    `second factor on: add this to an authenticator app now (it is not shown again)\n  secret: ${totpSecret}\n  uri: ${totpUri(email, totpSecret)}\n`,
+  );
+}
 
 async function readPassword(): Promise<string> {
   if (process.stdin.isTTY) return readHidden('Password: ');

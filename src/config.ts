@@ -58,6 +58,7 @@ const envSchema = z.object({
   DEFAULT_LOCALE: z.string().refine(isLocale, 'must be one of en, es, tl').default('en'),
   LIMIT_REPORTS_PER_NUMBER_PER_HOUR: nonNegative.default(10),
   LIMIT_JOINS_PER_MINUTE: nonNegative.default(30),
+  LIMIT_HIDDEN_NUMBER_REPORTS_PER_HOUR: nonNegative.default(30),
   LIMIT_KEYWORDS_PER_NUMBER_PER_HOUR: nonNegative.default(30),
   FLOOD_NEW_REPORTERS_PER_10_MIN: nonNegative.default(25),
   SESSION_TTL_HOURS: positive.default(12),
@@ -109,6 +110,8 @@ export interface Config {
   limits: {
     reportsPerNumberPerHour: number;
     joinsPerMinute: number;
+    /** Reports from senders that are not a phone number (withheld caller ID), across the whole line. */
+    hiddenNumberReportsPerHour: number;
     keywordsPerNumberPerHour: number;
     floodNewReportersPer10Min: number;
   };
@@ -190,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     limits: {
       reportsPerNumberPerHour: e.LIMIT_REPORTS_PER_NUMBER_PER_HOUR,
       joinsPerMinute: e.LIMIT_JOINS_PER_MINUTE,
+      hiddenNumberReportsPerHour: e.LIMIT_HIDDEN_NUMBER_REPORTS_PER_HOUR,
       keywordsPerNumberPerHour: e.LIMIT_KEYWORDS_PER_NUMBER_PER_HOUR,
       floodNewReportersPer10Min: e.FLOOD_NEW_REPORTERS_PER_10_MIN,
     },

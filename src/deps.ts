@@ -17,6 +17,8 @@ import {
   createSystemStateRepository,
 } from './db/repositories/misc.js';
 import { createReportsRepository } from './db/repositories/reports.js';
+import { createSeenRepository } from './db/repositories/seen.js';
+import { createRetentionRepository } from './db/repositories/retention.js';
 import { createUsersRepository } from './db/repositories/users.js';
 import type { Logger } from './log.js';
 import { producerConnection } from './queue/connection.js';
@@ -55,6 +57,8 @@ export function createRepositories(db: Db, vault: PhoneVault) {
     systemState: createSystemStateRepository(db),
     responses: createResponsesRepository(db),
     outbox: createOutboxRepository(db),
+    seen: createSeenRepository(db, vault),
+    retention: createRetentionRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

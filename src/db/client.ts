@@ -14,6 +14,8 @@ export function openDatabase(path: string): Db {
   // FULL: a report the reply acknowledged survives a power cut, not only a process crash.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
+  // Deleted rows are zeroed, not left in free space: what the 24-hour wipe unlinks must not be readable in the file.
+  sqlite.pragma('secure_delete = ON');
   sqlite.pragma('busy_timeout = 5000');
   return drizzle(sqlite, { schema });
 }

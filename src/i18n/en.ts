@@ -32,6 +32,10 @@ export const en = {
   duty_not_allowed: 'Only verifiers and coordinators can go on duty.',
   report_limited:
     'We have received many reports from your number this hour. Please try again later. In an emergency, call 911.',
+  report_busy:
+    'We could not take your report: too many reports are coming from hidden numbers. Please send it from a phone that shows its number, or try again later. In an emergency, call 911.',
+  hidden_number:
+    'We cannot do that for a hidden number. Please text from a phone that shows its number. To report a raid, text what you see and where.',
   alert:
     "{drill}RAID CONFIRMED {code}: {kind} near {place}. Reply 1 if you can go, 2 if you can't. Document, stay calm, don't interfere.",
   drill_prefix: '[DRILL] ',

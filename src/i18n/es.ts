@@ -34,6 +34,10 @@ export const es: Record<MessageKey, string> = {
   duty_not_allowed: 'Solo las personas verificadoras y coordinadoras pueden ponerse en turno.',
   report_limited:
     'Recibimos muchos reportes de su número en esta hora. Intente más tarde. En una emergencia, llame al 911.',
+  report_busy:
+    'No pudimos tomar su reporte: llegan demasiados reportes de números ocultos. Envíelo desde un teléfono que muestre su número o intente más tarde. En una emergencia, llame al 911.',
+  hidden_number:
+    'No podemos hacer eso para un número oculto. Escriba desde un teléfono que muestre su número. Para reportar una redada, escriba lo que ve y dónde.',
   alert:
     '{drill}REDADA CONFIRMADA {code}: {kind} cerca de {place}. Responda 1 si puede ir, 2 si no puede. Documente, mantenga la calma, no interfiera.',
   drill_prefix: '[SIMULACRO] ',

@@ -33,6 +33,10 @@ export const tl: Record<MessageKey, string> = {
   duty_not_allowed: 'Mga verifier at coordinator lang ang puwedeng mag-duty.',
   report_limited:
     'Marami na kaming natanggap na report mula sa number ninyo ngayong oras. Pakisubukan ulit mamaya. Kung emergency, tumawag sa 911.',
+  report_busy:
+    'Hindi namin matanggap ang report ninyo: masyadong maraming report mula sa nakatagong number. Ipadala mula sa phone na nagpapakita ng number, o subukan ulit mamaya. Kung emergency, tumawag sa 911.',
+  hidden_number:
+    'Hindi namin ito magagawa para sa nakatagong number. Mag-text mula sa phone na nagpapakita ng number. Para mag-report ng raid, i-text kung ano ang nakikita ninyo at saan.',
   alert:
     '{drill}KUMPIRMADONG RAID {code}: {kind} malapit sa {place}. Reply 1 kung makakapunta kayo, 2 kung hindi. Mag-document, manatiling kalmado, huwag makialam.',
   drill_prefix: '[DRILL] ',

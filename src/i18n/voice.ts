@@ -15,6 +15,7 @@ const prompts = {
     record: 'After the tone, say what you see and where: the street, a building or a place people know. Press any key when you finish.',
     thanks: 'Thank you. Your report was received and is being checked now. Stay safe.',
     nothing: 'We did not hear a report. Please call again or send a text message.',
+    refused: 'We could not take your report right now: too many reports are coming in. Please try again later, or send a text message. In an emergency, call 911.',
   },
   es: {
     choose: 'Para español, oprima 2.',
@@ -22,6 +23,7 @@ const prompts = {
     record: 'Después del tono, diga lo que ve y dónde: la calle, un edificio o un lugar conocido. Oprima cualquier tecla al terminar.',
     thanks: 'Gracias. Recibimos su reporte y lo estamos verificando. Cuídese.',
     nothing: 'No escuchamos un reporte. Por favor llame otra vez o mande un mensaje de texto.',
+    refused: 'No pudimos tomar su reporte en este momento: están llegando demasiados reportes. Intente más tarde o mande un mensaje de texto. En una emergencia, llame al 911.',
   },
   tl: {
     choose: 'Para sa Tagalog, pindutin ang 3.',
@@ -29,6 +31,7 @@ const prompts = {
     record: 'Pagkatapos ng tono, sabihin kung ano ang nakikita mo at saan: ang kalye, gusali o kilalang lugar. Pindutin ang kahit anong key kapag tapos ka na.',
     thanks: 'Salamat. Natanggap namin ang iyong ulat at sinusuri na namin ito. Mag-ingat ka.',
     nothing: 'Wala kaming narinig na ulat. Pakitawagan ulit kami o mag-text.',
+    refused: 'Hindi namin matanggap ang ulat mo ngayon: masyadong maraming ulat ang dumarating. Pakisubukan ulit mamaya o mag-text. Kung emergency, tumawag sa 911.',
   },
 } as const satisfies Record<Locale, Record<string, string>>;
 

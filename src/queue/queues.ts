@@ -5,7 +5,10 @@ import { CAPPED_BACKOFF } from './backoff.js';
 import { type AlertJob, QUEUES, type ReportJob, type SendJob } from './names.js';
 
 // Completed jobs are dropped at once: the SQLite ledger, not BullMQ, remembers what was done, and a freed job id
-// lets the reconciler queue the same row again if it must. Failures are logged and the rows stay unfinished.
+// lets the reconciler queue the same row again if it must. Failed jobs are kept (a bounded number, for a while) so
+// that health can show them; a kept failed job holds its id, so whatever queues an id again removes it first.
+/** How many failed jobs each queue keeps, and for how long (seconds). */
+export const KEEP_FAILED = { count: 1000, age: 7 * 24 * 3600 };
 /** How long a producer waits for Redis: a webhook must answer even while Redis is away. */
 const ADD_TIMEOUT_MS = 2000;
 
@@ -29,7 +32,7 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
     // Capped exponential with jitter (see backoff.ts), so that many failed sends don't all come back at once.
     backoff: { type: CAPPED_BACKOFF, delay: retry.baseMs },
     removeOnComplete: true,
-    removeOnFail: true,
+    removeOnFail: KEEP_FAILED,
   };
   const options = { connection, prefix, defaultJobOptions: defaults };
   const reports = new Queue<ReportJob>(QUEUES.reports, options);
@@ -40,17 +43,50 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
   });
   const maintenance = new Queue(QUEUES.maintenance, options);
 
+  /**
+   * BullMQ ignores an add whose id a kept failed job holds: such jobs are removed first, so that an id queued
+   * again (by the reconciler, a resume, a dispatcher's action) runs again. The failed set is bounded by KEEP_FAILED.
+   */
+  const dropFailed = async (queue: Queue, jobIds: string[]): Promise<void> => {
+    const failed = new Set(await queue.getRanges(['failed'], 0, -1));
+    if (failed.size === 0) return;
+    await Promise.all(jobIds.filter((id) => failed.has(id)).map((id) => queue.remove(id)));
+  };
+  const reportJob = (reportId: string) => ({ name: 'process', data: { reportId }, opts: { jobId: `report-${reportId}` } });
+
   return {
     reports,
     alerts,
     send,
     maintenance,
+    /** A report just stored: its job id is new. */
     processReport: (reportId: string) => inTime(connection, () => reports.add('process', { reportId }, { jobId: `report-${reportId}` })),
+    /** Reports queued again (the reconciler): a failed job of the same id is removed first. */
+    requeueReports: (reportIds: string[]) =>
+      inTime(connection, async () => {
+        const jobs = reportIds.map(reportJob);
+        await dropFailed(reports, jobs.map((job) => job.opts.jobId));
+        return reports.addBulk(jobs);
+      }),
     broadcast: (job: AlertJob) =>
-      inTime(connection, () => alerts.add(job.kind, job, { jobId: ['broadcast', job.kind, job.incidentId, job.updateId].filter(Boolean).join('-') })),
+      inTime(connection, async () => {
+        const jobId = ['broadcast', job.kind, job.incidentId, job.updateId].filter(Boolean).join('-');
+        await dropFailed(alerts, [jobId]);
+        return alerts.add(job.kind, job, { jobId });
+      }),
     /** Queues sends in the order given (nearest first for alerts). */
     sendMessages: (messageIds: string[]) =>
-      inTime(connection, () => send.addBulk(messageIds.map((messageId) => ({ name: 'send', data: { messageId }, opts: { jobId: `send-${messageId}` } })))),
+      inTime(connection, async () => {
+        const jobs = messageIds.map((messageId) => ({ name: 'send', data: { messageId }, opts: { jobId: `send-${messageId}` } }));
+        await dropFailed(send, jobs.map((job) => job.opts.jobId));
+        return send.addBulk(jobs);
+      }),
+    /** Jobs BullMQ marked failed (after their last attempt) at or after `since` (ms), across all queues. */
+    failedSince: (since: number) =>
+      inTime(connection, async () => {
+        const counts = await Promise.all([reports, alerts, send, maintenance].map((queue) => connection.zcount(queue.toKey('failed'), since, '+inf')));
+        return counts.reduce((sum, n) => sum + n, 0);
+      }),
     async close() {
       await Promise.all([reports.close(), alerts.close(), send.close(), maintenance.close()]);
     },

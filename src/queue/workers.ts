@@ -1,8 +1,9 @@
 // The worker role: one BullMQ worker per queue, each a thin shell around a service function.
-import { type Job, Worker, type WorkerOptions } from 'bullmq';
+import { type Job, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import type { Deps } from '../deps.js';
 import { backfillInbound } from '../services/backfill.js';
 import { runBroadcast } from '../services/broadcast.js';
+import { broadcastGaveUp, reportGaveUp, sendGaveUp } from '../services/gave-up.js';
 import { expireIncidents, reconcile } from '../services/maintenance.js';
 import { deleteFromProvider } from '../services/provider-cleanup.js';
 import { processReport } from '../services/reports.js';
@@ -31,11 +32,19 @@ export async function startWorkers(deps: Deps, options: { maintenanceEveryMs?: n
     settings: { backoffStrategy: cappedBackoff(deps.config.sms.retryBaseMs) },
   });
 
-  const reports = new Worker<ReportJob>(QUEUES.reports, (job) => processReport(deps, job.data.reportId), base(4));
-  const alerts = new Worker<AlertJob>(QUEUES.alerts, (job) => runBroadcast(deps, job.data), base(2));
+  const reports = new Worker<ReportJob>(
+    QUEUES.reports,
+    orGiveUp(deps, (job) => processReport(deps, job.data.reportId), (job) => reportGaveUp(deps, job.data.reportId)),
+    base(4),
+  );
+  const alerts = new Worker<AlertJob>(
+    QUEUES.alerts,
+    orGiveUp(deps, (job) => runBroadcast(deps, job.data), (job) => broadcastGaveUp(deps, job.data)),
+    base(2),
+  );
   const send = new Worker<SendJob>(
     QUEUES.send,
-    (job) => sendMessage(deps, job.data.messageId, job.attemptsMade + 1 >= (job.opts.attempts ?? 1)),
+    orGiveUp(deps, (job) => sendMessage(deps, job.data.messageId, isLastAttempt(job)), (job) => sendGaveUp(deps, job.data.messageId)),
     { ...base(50), limiter: rateLimit(deps.config.sms.ratePerSecond) },
   );
   const maintenance = new Worker(
@@ -101,6 +110,31 @@ function rateLimit(perSecond: number): WorkerOptions['limiter'] {
   // Tenths of a second where the rate allows: the same average, in bursts a tenth the size.
   if (perSecond >= 10 && Number.isInteger(perSecond / 10)) return { max: perSecond / 10, duration: 100 };
   return perSecond >= 1 ? { max: Math.floor(perSecond), duration: 1000 } : { max: 1, duration: Math.round(1000 / perSecond) };
+}
+
+function isLastAttempt(job: Job): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+/**
+ * Runs a job; when it throws on its last attempt, the SQLite row is marked as given up before BullMQ marks the
+ * job failed, so the reconciler never queues it again in between.
+ */
+function orGiveUp<T>(deps: Deps, work: (job: Job<T>) => Promise<unknown>, gaveUp: (job: Job<T>) => void): (job: Job<T>) => Promise<unknown> {
+  return async (job) => {
+    try {
+      return await work(job);
+    } catch (error) {
+      if (isLastAttempt(job) || error instanceof UnrecoverableError) {
+        try {
+          gaveUp(job);
+        } catch (markError) {
+          deps.log.error({ err: (markError as Error).message, jobId: job.id }, 'could not record a job that gave up');
+        }
+      }
+      throw error;
+    }
+  };
 }
 
 function watch(deps: Deps, worker: Worker): void {

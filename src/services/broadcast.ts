@@ -22,7 +22,7 @@ export async function runBroadcast(deps: BroadcastDeps, job: AlertJob): Promise<
     // Re-read inside the write lock: a dismissal that landed while recipients were computed wins.
     if (job.kind === 'alert' && deps.repos.incidents.get(incident.id)?.status !== 'confirmed') return false;
     deps.repos.messages.plan(planned, now);
-    if (job.kind === 'alert') deps.repos.incidents.update(incident.id, { alertPlannedAt: now }, now);
+    if (job.kind === 'alert') deps.repos.incidents.update(incident.id, { alertPlannedAt: now, alertFailedAt: null }, now);
     return true;
   });
   if (!written) return 0;
@@ -64,11 +64,47 @@ function planAlert(deps: BroadcastDeps, incident: Incident, now: number): Planne
 
 /** Corrections, all-clears and updates go to exactly those the alert was handed over for. */
 function planFollowUp(deps: BroadcastDeps, incident: Incident, job: AlertJob): PlannedMessage[] {
-  const kind = ledgerKind(job);
   const audience = job.kind === 'alert' ? [] : deps.repos.messages.handedOverContacts(incident.id, 'alert');
-  const locales = deps.repos.contacts.localesOf(audience);
   const updateText = job.updateId ? updateTextOf(deps, incident.id, job.updateId) : '';
-  const texts = textsFor(incident, job.kind as BroadcastText, updateText);
+  return followUpMessages(deps, incident, ledgerKind(job), job.kind as BroadcastText, audience, updateText);
+}
+
+export type ClosingFollowUp = 'correction' | 'all_clear';
+
+/** What a closed incident owes those its alert reached: a correction after a dismissal, else the all clear. */
+export function closingFollowUp(incident: Pick<Incident, 'status' | 'confirmedAt'>): ClosingFollowUp | null {
+  if (incident.confirmedAt === null) return null;
+  if (incident.status === 'dismissed') return 'correction';
+  return incident.status === 'resolved' ? 'all_clear' : null;
+}
+
+/**
+ * Writes the ledger rows of a correction or all clear (synchronous: meant for the transaction that closes the
+ * incident, or that marks a late alert sent), to `contactIds` or to everyone the alert was handed over for.
+ * Returns the ids of rows written now; whatever sends unsent rows sends them.
+ */
+export function planClosingFollowUp(
+  deps: Pick<BroadcastDeps, 'repos' | 'config'>,
+  incident: Incident,
+  kind: ClosingFollowUp,
+  now: number,
+  contactIds?: string[],
+): string[] {
+  const audience = contactIds ?? deps.repos.messages.handedOverContacts(incident.id, 'alert');
+  if (audience.length === 0) return [];
+  return deps.repos.messages.plan(followUpMessages(deps, incident, kind, kind, audience), now);
+}
+
+function followUpMessages(
+  deps: Pick<BroadcastDeps, 'repos' | 'config'>,
+  incident: Incident,
+  kind: string,
+  text: BroadcastText,
+  audience: string[],
+  updateText = '',
+): PlannedMessage[] {
+  const locales = deps.repos.contacts.localesOf(audience);
+  const texts = textsFor(incident, text, updateText);
   return audience.map((contactId) => {
     const locale = localeOf(deps, locales.get(contactId) ?? null);
     return { dedupeKey: `${kind}:${incident.id}:${contactId}`, incidentId: incident.id, contactId, kind, locale, body: texts(locale) };
@@ -97,6 +133,6 @@ function textsFor(incident: Incident, kind: BroadcastText, updateText = ''): (lo
   };
 }
 
-function localeOf(deps: BroadcastDeps, locale: string | null): Locale {
+function localeOf(deps: Pick<BroadcastDeps, 'config'>, locale: string | null): Locale {
   return locale && isLocale(locale) ? locale : deps.config.defaultLocale;
 }

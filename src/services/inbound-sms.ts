@@ -4,7 +4,9 @@ import { inTransaction } from '../db/client.js';
 import type { Contact } from '../db/repositories/contacts.js';
 import type { Deps } from '../deps.js';
 import { type Command, parseInbound } from '../domain/keywords.js';
-import { classifyKind, detectLanguage } from '../domain/language.js';
+import { classifyKind, type DetectedLanguage, detectLanguage } from '../domain/language.js';
+import { maskPhoneNumbers } from '../domain/mask-numbers.js';
+import { isPhoneNumber } from '../domain/senders.js';
 import { fitSms } from '../domain/sms-fit.js';
 import type { Locale } from '../domain/types.js';
 import { parseLocationOffline } from '../geo/parse-location.js';
@@ -41,6 +43,11 @@ export function handleInboundSms(deps: Pick<Deps, 'db' | 'repos' | 'config' | 'n
     const command = parseInbound(sms.body);
     // Detected once, for both the sender's language and the report's.
     const detected = command.type === 'report' || command.type === 'empty' ? detectLanguage(sms.body) : null;
+    if (!isPhoneNumber(sms.from)) {
+      const outcome = fromHiddenNumber(ctx, command, sms, detected);
+      ctx.repos.inbound.record({ sid: sms.sid, contactId: null, kind: outcome.kind, reply: outcome.reply, receivedAt: ctx.now });
+      return { reply: outcome.reply, reportId: outcome.reportId, duplicate: false };
+    }
     // A STOP keeps only the hash: that number is never texted again, so nothing needs its ciphertext.
     const { contact } = ctx.repos.contacts.findOrCreate(sms.from, ctx.now, command.type !== 'stop');
     const locale = learnLocale(ctx, contact, command, detected?.locale ?? null);
@@ -120,22 +127,25 @@ function dispatch(ctx: Ctx, contact: Contact, locale: Locale, command: Command, 
   }
 }
 
-function report(ctx: Ctx, contact: Contact, sms: InboundSms, language: string | null, say: (key: MessageKey) => string): Handled {
+/** A new report, or the answer to "where is this?". `contact` is null for a hidden number: nobody to ask. */
+function report(ctx: Ctx, contact: Contact | null, sms: InboundSms, language: string | null, say: (key: MessageKey) => string): Handled {
   const { repos, now, config } = ctx;
   // The answer to "where is this?": the next non-keyword message within the window places the earlier report.
-  const awaiting = repos.reports.awaitingLocation(contact.id, now);
+  const awaiting = contact ? repos.reports.awaitingLocation(contact.id, now) : undefined;
   if (awaiting) {
     const location = parseLocationOffline(sms.body);
-    repos.reports.setLocation(awaiting.id, location, sms.body);
+    repos.reports.setLocation(awaiting.id, location, maskPhoneNumbers(sms.body));
     repos.reports.update(awaiting.id, { status: 'received' });
     return { kind: 'location', reply: say(location ? 'location_ack' : 'location_not_understood'), reportId: awaiting.id };
   }
 
+  // The place is read from the words as sent; what is stored has any phone numbers typed into it masked.
   const location = parseLocationOffline(sms.body);
+  const ask = location === null && contact !== null;
   const created = repos.reports.insert({
-    contactId: contact.id,
+    contactId: contact?.id ?? null,
     channel: 'sms',
-    text: sms.body,
+    text: maskPhoneNumbers(sms.body),
     language,
     kind: classifyKind(sms.body),
     lat: location?.lat ?? null,
@@ -143,13 +153,14 @@ function report(ctx: Ctx, contact: Contact, sms: InboundSms, language: string | 
     label: location?.label ?? null,
     precision: location?.precision ?? null,
     zip: location?.zip ?? null,
-    awaitingLocationUntil: location ? null : now + config.followupMinutes * 60_000,
+    awaitingLocationUntil: ask ? now + config.followupMinutes * 60_000 : null,
+    // Set for a hidden number too, so that no worker tries to ask it later.
     askedLocation: location === null,
     media: sms.mediaUrls,
     flood: sms.flood ?? false,
     receivedAt: now,
   });
-  return { kind: 'report', reply: say(location ? 'report_ack' : 'report_ack_ask_location'), reportId: created.id };
+  return { kind: 'report', reply: say(ask ? 'report_ack_ask_location' : 'report_ack'), reportId: created.id };
 }
 
 function join(ctx: Ctx, contact: Contact, command: Extract<Command, { type: 'join' }>, phone: string): [MessageKey, Record<string, string>?] {
@@ -170,11 +181,32 @@ function join(ctx: Ctx, contact: Contact, command: Extract<Command, { type: 'joi
       zip: home ? (command.zip ?? null) : null,
       lat: home?.lat ?? null,
       lng: home?.lng ?? null,
-      note: command.note ?? null,
+      note: command.note ? maskPhoneNumbers(command.note) : null,
     },
     now,
   );
   return [committee.autoApprove ? 'join_active' : 'join_pending', { committee: committee.name }];
+}
+
+/**
+ * A sender that is not a phone number (a withheld caller ID) is many people: no contact is made for it, its report
+ * has no one to ask "where is this?" (a dispatcher places it), and keywords, which act on a number, do nothing.
+ */
+function fromHiddenNumber(ctx: Ctx, command: Command, sms: InboundSms, detected: DetectedLanguage | null): Handled {
+  const locale = command.languageHint ?? detected?.locale ?? ctx.config.defaultLocale;
+  const say = (key: MessageKey) => fitSms(t(locale, key));
+  switch (command.type) {
+    case 'report':
+      return report(ctx, null, sms, detected?.language ?? null, say);
+    case 'empty':
+      return sms.mediaUrls.length > 0 ? report(ctx, null, sms, detected?.language ?? null, say) : { kind: 'help', reply: say('help') };
+    case 'help':
+      return { kind: 'help', reply: say('help') };
+    case 'stop':
+      return { kind: 'stop', reply: null };
+    default:
+      return { kind: command.type, reply: say('hidden_number') };
+  }
 }
 
 function lastAlertedIncident(ctx: Ctx, contactId: string) {

@@ -1,6 +1,7 @@
 // A report left on the phone menu: a ZIP from the keypad and a recorded description, filed like a texted one.
 import { inTransaction } from '../db/client.js';
 import type { Deps } from '../deps.js';
+import { isPhoneNumber } from '../domain/senders.js';
 import type { Locale } from '../domain/types.js';
 import { zipCentroid } from '../geo/zips.js';
 
@@ -18,11 +19,12 @@ export function fileVoiceReport(deps: Pick<Deps, 'db' | 'repos' | 'now'>, call: 
   const now = deps.now();
   return inTransaction(deps.db, () => {
     if (deps.repos.inbound.get(call.callSid)) return null;
-    const { contact } = deps.repos.contacts.findOrCreate(call.from, now, true);
-    if (!contact.localeExplicit && !contact.locale) deps.repos.contacts.setLocale(contact.id, call.locale, false);
+    // A withheld caller ID is many callers: their reports get no shared contact.
+    const contact = isPhoneNumber(call.from) ? deps.repos.contacts.findOrCreate(call.from, now, true).contact : null;
+    if (contact && !contact.localeExplicit && !contact.locale) deps.repos.contacts.setLocale(contact.id, call.locale, false);
     const centroid = call.zip ? zipCentroid(call.zip) : null;
     const report = deps.repos.reports.insert({
-      contactId: contact.id,
+      contactId: contact?.id ?? null,
       channel: 'voice',
       // The words are in the recording; dispatchers listen to it from the console.
       text: call.zip ? `Voice report (ZIP ${call.zip})` : 'Voice report',
@@ -39,7 +41,7 @@ export function fileVoiceReport(deps: Pick<Deps, 'db' | 'repos' | 'now'>, call: 
       flood: call.flood ?? false,
       receivedAt: now,
     });
-    deps.repos.inbound.record({ sid: call.callSid, contactId: contact.id, kind: 'voice', reply: null, receivedAt: now });
+    deps.repos.inbound.record({ sid: call.callSid, contactId: contact?.id ?? null, kind: 'voice', reply: null, receivedAt: now });
     return report.id;
   });
 }

@@ -1,10 +1,12 @@
-// What a dispatcher does to an incident. Each is a race-free status change, an audit line, and a broadcast.
+// What a dispatcher does to an incident. Each is a race-free status change, an audit line, and a broadcast (an
+// alert fan-out is a job; a correction or all clear is written to the ledger with the status change).
 import { inTransaction } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import type { IncidentStatus } from '../domain/types.js';
 import type { AlertJob } from '../queue/names.js';
+import { type ClosingFollowUp, planClosingFollowUp } from './broadcast.js';
 
-type IncidentDeps = Pick<Deps, 'db' | 'repos' | 'now' | 'queues' | 'events' | 'log'>;
+type IncidentDeps = Pick<Deps, 'db' | 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log'>;
 
 export type ActionResult = 'done' | 'unchanged' | 'conflict' | 'not_found';
 
@@ -44,10 +46,10 @@ async function close(
   userId: string,
   to: IncidentStatus,
   from: IncidentStatus[],
-  followUp: 'correction' | 'all_clear',
+  followUp: ClosingFollowUp,
 ): Promise<ActionResult> {
   const now = deps.now();
-  const result = inTransaction(deps.db, (): { result: ActionResult; wasConfirmed?: boolean } => {
+  const result = inTransaction(deps.db, (): { result: ActionResult; followUps?: string[] } => {
     const incident = deps.repos.incidents.get(id);
     if (!incident || incident.mergedIntoId) return { result: 'not_found' };
     if (incident.status === to) return { result: 'unchanged' };
@@ -55,13 +57,24 @@ async function close(
     const cancelled = deps.repos.messages.cancelPending(id, ['alert'], now);
     deps.repos.incidents.addEvent(id, to, now, { cancelledAlerts: cancelled }, userId);
     deps.repos.audit.record(`incident.${to === 'dismissed' ? 'dismiss' : 'resolve'}`, now, { actorUserId: userId, target: id });
-    return { result: 'done', wasConfirmed: incident.status === 'confirmed' };
+    // The follow-up's rows commit with the status change: owed from this moment, whether or not Redis is up.
+    const followUps = incident.status === 'confirmed' ? planClosingFollowUp(deps, incident, followUp, now) : [];
+    return { result: 'done', followUps };
   });
   if (result.result === 'done') {
-    if (result.wasConfirmed) await broadcast(deps, { incidentId: id, kind: followUp });
-    else deps.events.incidentChanged(id);
+    if (result.followUps && result.followUps.length > 0) await queueSends(deps, id, result.followUps);
+    deps.events.incidentChanged(id);
   }
   return result.result;
+}
+
+/** Queues sends of rows already in the ledger; if Redis is away the reconciler queues every unsent row later. */
+async function queueSends(deps: IncidentDeps, incidentId: string, messageIds: string[]): Promise<void> {
+  try {
+    await deps.queues.sendMessages(messageIds);
+  } catch (error) {
+    deps.log.warn({ err: (error as Error).message, incidentId }, 'sends not queued now; the reconciler will');
+  }
 }
 
 /**
@@ -90,7 +103,7 @@ export async function placeIncident(
   return result.result;
 }
 
-/** Queues a broadcast; if Redis is away the reconciler queues it later (the incident's state says what is owed). */
+/** Queues an alert fan-out; if Redis is away the reconciler queues it later (a confirmed incident without a plan). */
 async function broadcast(deps: IncidentDeps, job: AlertJob): Promise<void> {
   try {
     await deps.queues.broadcast(job);

@@ -5,14 +5,17 @@ import type { Redis } from 'ioredis';
 import type { Contact } from '../db/repositories/contacts.js';
 import type { Deps } from '../deps.js';
 import type { Command } from '../domain/keywords.js';
+import { isPhoneNumber } from '../domain/senders.js';
 
 export const FLOOD_KEY = 'flood';
 const FLOOD_WINDOW_MS = 10 * 60_000;
+/** JOINs one number may send in an hour, right code or wrong: enough for typos, too few to guess codes. */
+export const JOINS_PER_NUMBER_PER_HOUR = 5;
 
 export type Admission =
   | { admit: true; newReporter: boolean; flood: boolean }
-  /** Over a limit: `refusal` is the one polite answer per window, then silence. Nothing is stored. */
-  | { admit: false; refusal: 'report_limited' | 'join_busy' | null };
+  /** Over a limit: `refusal` is the answer (null: silence after one polite answer per window). Nothing is stored. */
+  | { admit: false; refusal: 'report_limited' | 'report_busy' | 'join_busy' | null };
 
 type LimitDeps = Pick<Deps, 'redis' | 'config' | 'repos' | 'now' | 'log' | 'vault'>;
 
@@ -23,29 +26,30 @@ export async function admitSender(
   command: Command,
   hasMedia: boolean,
 ): Promise<{ gate: Admission; known: Contact | undefined }> {
+  if (!isPhoneNumber(phone)) return { gate: await admitHiddenNumber(deps, command, hasMedia), known: undefined };
   const known = deps.repos.contacts.findByPhone(phone);
-  const gate = await admit(deps, deps.vault.hash(phone), known?.lastSeenAt ?? null, command, hasMedia);
+  // "Seen lately" comes from the daily sets (src/db/repositories/seen.ts), not from a time kept on the contact.
+  const seenLately = deps.repos.seen.seenWithin(phone, deps.now(), deps.config.retentionDays);
+  const gate = await admit(deps, deps.vault.hash(phone), seenLately, command, hasMedia);
   return { gate, known };
 }
 
 /** Never limited: a number must always be able to stop messages or ask what this is. */
 const ALWAYS = new Set<Command['type']>(['stop', 'start', 'help']);
 
-async function admit(deps: LimitDeps, phoneHash: string, lastSeenAt: number | null, command: Command, hasMedia: boolean): Promise<Admission> {
+async function admit(deps: LimitDeps, phoneHash: string, seenLately: boolean, command: Command, hasMedia: boolean): Promise<Admission> {
   const now = deps.now();
   const { limits } = deps.config;
-  const isReport = command.type === 'report' || (command.type === 'empty' && hasMedia);
-  const newReporter = lastSeenAt === null || lastSeenAt < now - deps.config.retentionDays * 86_400_000;
+  const isReport = countsAsReport(command, hasMedia);
+  const newReporter = !seenLately;
 
   if (ALWAYS.has(command.type)) return { admit: true, newReporter, flood: false };
-  const key = (...parts: (string | number)[]) => [deps.config.queuePrefix, 'limit', ...parts].join(':');
+  const key = (...parts: (string | number)[]) => limitKey(deps, ...parts);
 
   try {
     if (command.type === 'join') {
-      if (limits.joinsPerMinute === 0) return { admit: true, newReporter, flood: false };
-      const minute = Math.floor(now / 60_000);
-      const count = await counter(deps.redis, key('join', minute), 120);
-      return count <= limits.joinsPerMinute ? { admit: true, newReporter, flood: false } : { admit: false, refusal: 'join_busy' };
+      const joinGate = await admitJoin(deps, phoneHash, command, now);
+      return joinGate ?? { admit: true, newReporter, flood: false };
     }
     const hour = Math.floor(now / 3_600_000);
     if (!isReport) {
@@ -66,6 +70,50 @@ async function admit(deps: LimitDeps, phoneHash: string, lastSeenAt: number | nu
     deps.log.warn({ err: (error as Error).message }, 'rate limits unavailable (Redis): reports pass, joins wait');
     if (command.type === 'join') return { admit: false, refusal: 'join_busy' };
     return { admit: true, newReporter, flood: newReporter && floodActive(deps, now) };
+  }
+}
+
+const countsAsReport = (command: Command, hasMedia: boolean) => command.type === 'report' || (command.type === 'empty' && hasMedia);
+
+const limitKey = (deps: LimitDeps, ...parts: (string | number)[]) => [deps.config.queuePrefix, 'limit', ...parts].join(':');
+
+/**
+ * Every JOIN counts against its number's own limit; only wrong codes count against the line-wide budget, so made-up
+ * codes from many numbers cannot shut the door on a real invitee. Returns the refusal, or null to let it through.
+ */
+async function admitJoin(deps: LimitDeps, phoneHash: string, command: Extract<Command, { type: 'join' }>, now: number): Promise<Admission | null> {
+  const hour = Math.floor(now / 3_600_000);
+  const tries = await counter(deps.redis, limitKey(deps, 'join', phoneHash, hour), 7200);
+  if (tries > JOINS_PER_NUMBER_PER_HOUR) {
+    const first = await deps.redis.set(limitKey(deps, 'join-refused', phoneHash, hour), '1', 'EX', 7200, 'NX');
+    return { admit: false, refusal: first === 'OK' ? 'join_busy' : null };
+  }
+  const budget = deps.config.limits.joinsPerMinute;
+  const wrongCode = command.code !== null && !deps.repos.committees.findByInviteCode(command.code);
+  if (!wrongCode || budget === 0) return null;
+  const wrong = await counter(deps.redis, limitKey(deps, 'join-wrong', Math.floor(now / 60_000)), 120);
+  return wrong > budget ? { admit: false, refusal: 'join_busy' } : null;
+}
+
+/**
+ * A withheld caller ID is many people at once: it gets no contact and no per-number count. Its reports share one
+ * line-wide hourly budget; every refused one is told so (there is no "once per number" to keep track of).
+ */
+async function admitHiddenNumber(deps: LimitDeps, command: Command, hasMedia: boolean): Promise<Admission> {
+  const now = deps.now();
+  // Keywords from it change nothing (there is no number to act on): the inbound handler explains that.
+  if (!countsAsReport(command, hasMedia)) return { admit: true, newReporter: true, flood: false };
+  const budget = deps.config.limits.hiddenNumberReportsPerHour;
+  try {
+    if (budget > 0) {
+      const count = await counter(deps.redis, limitKey(deps, 'hidden-reports', Math.floor(now / 3_600_000)), 7200);
+      if (count > budget) return { admit: false, refusal: 'report_busy' };
+    }
+    // Never known to the line: counted as a new reporter for the flood warning.
+    return { admit: true, newReporter: true, flood: await countNewReporter(deps, limitKey(deps, 'new-reporters'), now) };
+  } catch (error) {
+    deps.log.warn({ err: (error as Error).message }, 'rate limits unavailable (Redis): reports pass');
+    return { admit: true, newReporter: true, flood: floodActive(deps, now) };
   }
 }
 

@@ -22,10 +22,12 @@ export function expireIncidents(deps: MaintenanceDeps): number {
 
 export async function reconcile(deps: MaintenanceDeps): Promise<{ reports: number; broadcasts: number; sends: number }> {
   const now = deps.now();
+  // Reports and fan-outs whose job gave up after all its attempts are left alone (marked failed, shown on health).
   const reports = deps.repos.reports.unprocessed(now - GRACE_MS);
-  for (const report of reports) await deps.queues.processReport(report.id);
+  if (reports.length > 0) await deps.queues.requeueReports(reports.map((report) => report.id));
   const incidents = deps.repos.incidents.confirmedWithoutPlan();
   for (const incident of incidents) await deps.queues.broadcast({ incidentId: incident.id, kind: 'alert' });
+  // Every unsent row, whatever its kind: alerts, and the corrections and all-clears written when an incident closed.
   let sends = 0;
   if (!deps.repos.systemState.get(PAUSE_KEY)) {
     const rows = deps.repos.messages.unfinished(now, sendLeaseMs(deps.config.twilio.timeoutMs)).filter((row) => row.createdAt < now - GRACE_MS);

@@ -1,4 +1,5 @@
 // A worker's part of a report: place it, cluster it into an incident, ask for a location if none was found.
+import { randomBytes } from 'node:crypto';
 import type { Incident } from '../db/repositories/incidents.js';
 import type { Report } from '../db/repositories/reports.js';
 import type { Deps } from '../deps.js';
@@ -22,12 +23,34 @@ export async function processReport(deps: ReportDeps, reportId: string): Promise
     // During a flood, reports from new numbers trigger no automatic message until a dispatcher acts.
     const question = !location && !report.askedLocation && !report.flood ? askForLocation(deps, report, now) : null;
     const incident = cluster(deps, report, location, now);
-    deps.repos.reports.update(report.id, { status: 'processed', processedAt: now, incidentId: incident.id });
+    const token = reporterToken(deps, report, incident.id);
+    deps.repos.reports.update(report.id, { status: 'processed', processedAt: now, incidentId: incident.id, reporterToken: token });
+    keepFloodMark(deps, incident, now);
     return { incidentId: incident.id, question };
   });
   if (!result) return;
   if (result.question) await deps.queues.sendMessages([result.question]);
   deps.events.incidentChanged(result.incidentId);
+}
+
+/**
+ * One random token per reporter per incident: distinct reporters stay countable after the 24-hour wipe unlinks
+ * reports from numbers, and the token itself says nothing about who sent it.
+ */
+function reporterToken(deps: ReportDeps, report: Report, incidentId: string): string {
+  const known = report.contactId ? deps.repos.reports.reporterTokenOf(incidentId, report.contactId) : undefined;
+  return known ?? report.reporterToken ?? randomBytes(12).toString('base64url');
+}
+
+/**
+ * An incident is a flood incident while every one of its reporters is a flood reporter: a flood near a real raid
+ * does not silence the real reports, and a flood alone triggers no automatic message.
+ */
+function keepFloodMark(deps: ReportDeps, incident: Incident, now: number): void {
+  const counts = deps.repos.reports.countsByIncident([incident.id]).get(incident.id);
+  const flood = counts !== undefined && counts.distinctReporters > 0 && counts.floodReporters === counts.distinctReporters;
+  const stored = deps.repos.incidents.get(incident.id)?.flood;
+  if (stored !== undefined && stored !== flood) deps.repos.incidents.update(incident.id, { flood }, now);
 }
 
 /** The report's location: what the webhook read, else what the worker can read (geocoders plug in here). */

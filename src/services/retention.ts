@@ -1,18 +1,4 @@
 // Keep only what the mission needs, for as long as it needs it. Every purge leaves an audit line with counts.
-import { and, eq, inArray, isNotNull, isNull, lt, notExists, or, sql } from 'drizzle-orm';
-import { inTransaction } from '../db/client.js';
-import {
-  contacts,
-  inboundMessages,
-  incidentEvents,
-  incidents,
-  loginFailures,
-  members,
-  outboxMessages,
-  outgoingMessages,
-  reports,
-  responses,
-} from '../db/schema.js';
 import type { Deps } from '../deps.js';
 
 /** A reporter's number is kept (encrypted) this long after their last message, for the follow-up conversation. */
@@ -20,44 +6,62 @@ export const REPORTER_NUMBER_HOURS = 24;
 
 type RetentionDeps = Pick<Deps, 'db' | 'repos' | 'now' | 'log'>;
 
+/** Rows deleted per write transaction: short enough that a webhook waiting for the lock barely notices. */
+export const PURGE_BATCH = 500;
+// Between two batches the purge waits twice as long as the last one took (at least this long): another process
+// waiting for the lock retries on SQLite's busy-handler schedule (1, 2, 5, … 100 ms apart), and would miss a lock
+// that is free only for an instant. So the purge never holds the lock more than a third of the time.
+const PURGE_PAUSE_MS = 10;
+
 /**
  * Deletes everything older than `before`: incidents (by their last activity) with their reports, timeline,
  * messages and replies; loose reports and messages; MessageSid records; reporters' hashes. The list of stopped
  * numbers is kept for good: a STOP must outlive any purge.
+ *
+ * It deletes in batches of PURGE_BATCH rows, one short transaction each, with a pause between them: a backlog of
+ * any size never holds the write lock past the busy timeout, nor stalls webhooks served by this same process or
+ * another. Stopped half-way, it leaves nothing inconsistent; the next run carries on.
  */
-export function purgeBefore(deps: RetentionDeps, before: number, actorUserId: string | null = null, options: { quiet?: boolean } = {}): Record<string, number> {
-  const { db } = deps;
-  const counts = inTransaction(deps.db, () => {
-    const old = db.select({ id: incidents.id }).from(incidents).where(lt(incidents.updatedAt, before)).all().map((row) => row.id);
-    const n: Record<string, number> = { incidents: old.length };
-    const oldIncident = (column: typeof reports.incidentId | typeof outgoingMessages.incidentId | typeof responses.incidentId | typeof incidentEvents.incidentId) =>
-      old.length > 0 ? inArray(column, old) : sql`0`;
-    n['responses'] = db.delete(responses).where(or(oldIncident(responses.incidentId), lt(responses.at, before))).run().changes;
-    n['incidentEvents'] = db.delete(incidentEvents).where(oldIncident(incidentEvents.incidentId)).run().changes;
-    n['messages'] = db.delete(outgoingMessages).where(or(oldIncident(outgoingMessages.incidentId), lt(outgoingMessages.createdAt, before))).run().changes;
-    n['reports'] = db.delete(reports).where(or(oldIncident(reports.incidentId), and(isNull(reports.incidentId), lt(reports.receivedAt, before)))).run().changes;
-    // Incidents merged into purged ones go with them; then the purged ones themselves.
-    if (old.length > 0) db.update(incidents).set({ mergedIntoId: null }).where(inArray(incidents.mergedIntoId, old)).run();
-    n['incidents'] = old.length > 0 ? db.delete(incidents).where(inArray(incidents.id, old)).run().changes : 0;
-    n['inboundRecords'] = db.delete(inboundMessages).where(lt(inboundMessages.receivedAt, before)).run().changes;
-    n['outbox'] = db.delete(outboxMessages).where(lt(outboxMessages.createdAt, before)).run().changes;
-    n['loginFailures'] = db.delete(loginFailures).where(lt(loginFailures.lastAt, before)).run().changes;
-    n['reporters'] = db
-      .delete(contacts)
-      .where(
-        and(
-          lt(contacts.lastSeenAt, before),
-          isNull(contacts.stoppedAt),
-          notExists(db.select({ id: members.id }).from(members).where(eq(members.contactId, contacts.id))),
-          notExists(db.select({ id: reports.id }).from(reports).where(eq(reports.contactId, contacts.id))),
-          notExists(db.select({ id: outgoingMessages.id }).from(outgoingMessages).where(eq(outgoingMessages.contactId, contacts.id))),
-          notExists(db.select({ id: responses.id }).from(responses).where(eq(responses.contactId, contacts.id))),
-          notExists(db.select({ sid: inboundMessages.sid }).from(inboundMessages).where(eq(inboundMessages.contactId, contacts.id))),
-        ),
-      )
-      .run().changes;
-    return n;
-  });
+export async function purgeBefore(
+  deps: RetentionDeps,
+  before: number,
+  actorUserId: string | null = null,
+  options: { quiet?: boolean } = {},
+): Promise<Record<string, number>> {
+  const { retention } = deps.repos;
+  const counts: Record<string, number> = {};
+  const add = (name: string, n: number) => (counts[name] = (counts[name] ?? 0) + n);
+  // Children before their incidents and reporters last, so that no batch trips a foreign key.
+  const steps: Array<[string, (limit: number) => number]> = [
+    ['responses', (limit) => retention.deleteResponses(before, limit)],
+    ['incidentEvents', (limit) => retention.deleteIncidentEvents(before, limit)],
+    ['messages', (limit) => retention.deleteMessages(before, limit)],
+    ['reports', (limit) => retention.deleteReports(before, limit)],
+    [
+      'incidents',
+      (limit) => {
+        const { incidents, ...attached } = retention.deleteIncidents(before, limit);
+        for (const [name, n] of Object.entries(attached)) add(name, n);
+        return incidents;
+      },
+    ],
+    ['inboundRecords', (limit) => retention.deleteInbound(before, limit)],
+    ['outbox', (limit) => retention.deleteOutbox(before, limit)],
+    ['loginFailures', (limit) => retention.deleteLoginFailures(before, limit)],
+    ['reporters', (limit) => retention.deleteReporters(before, limit)],
+  ];
+  for (const [name, step] of steps) {
+    add(name, 0);
+    for (;;) {
+      const started = performance.now();
+      const removed = step(PURGE_BATCH);
+      add(name, removed);
+      if (removed < PURGE_BATCH) break;
+      // The lock is free and the event loop turns: webhooks, here or in the web process, get in.
+      const pause = Math.max(PURGE_PAUSE_MS, 2 * (performance.now() - started));
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
   // The scheduled purge runs every minute: it leaves a line only when it removed something.
   if (options.quiet && Object.values(counts).every((n) => n === 0)) return counts;
   const now = deps.now();
@@ -66,18 +70,14 @@ export function purgeBefore(deps: RetentionDeps, before: number, actorUserId: st
   return counts;
 }
 
-/** Wipes the encrypted number of people who are only reporters, a day after their last message. */
-export function forgetReporterNumbers(deps: RetentionDeps): number {
-  const cutoff = deps.now() - REPORTER_NUMBER_HOURS * 3_600_000;
-  return deps.db
-    .update(contacts)
-    .set({ phoneEnc: null, phoneMask: null })
-    .where(
-      and(
-        isNotNull(contacts.phoneEnc),
-        lt(contacts.lastSeenAt, cutoff),
-        notExists(deps.db.select({ id: members.id }).from(members).where(and(eq(members.contactId, contacts.id), inArray(members.status, ['pending', 'active'])))),
-      ),
-    )
-    .run().changes;
+/**
+ * The 24-hour wipe: a day after a report, nothing stored ties it to the number that sent it (see
+ * contacts.forgetReporters); and the flood rule's daily "seen" sets older than RETENTION_DAYS go with their keys.
+ * Returns how many numbers' ciphertexts were forgotten.
+ */
+export function forgetReporterNumbers(deps: RetentionDeps & Pick<Deps, 'config'>): number {
+  const now = deps.now();
+  const forgotten = deps.repos.contacts.forgetReporters(now - REPORTER_NUMBER_HOURS * 3_600_000);
+  deps.repos.seen.forgetBefore(deps.repos.seen.firstKeptDay(now, deps.config.retentionDays));
+  return forgotten;
 }

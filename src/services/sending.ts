@@ -1,9 +1,12 @@
 // Sends one ledger row. The row, not the job, decides: it is claimed (marked under way) before the provider is
 // called, and a row whose earlier attempt ended in doubt is looked up at the provider before it is sent again.
+import type { OutgoingMessage } from '../db/repositories/messages.js';
 import type { Deps } from '../deps.js';
 import { ProviderError } from '../sms/provider.js';
+import { closingFollowUp, planClosingFollowUp } from './broadcast.js';
+import { recordProviderCall } from './send-health.js';
 
-type SendDeps = Pick<Deps, 'repos' | 'sms' | 'now' | 'log' | 'queues' | 'config' | 'writes'>;
+type SendDeps = Pick<Deps, 'repos' | 'sms' | 'now' | 'log' | 'queues' | 'config' | 'writes' | 'redis'>;
 
 /**
  * How long a claim holds: past it, the worker that claimed the row is presumed dead. A live worker holds a claim
@@ -23,16 +26,17 @@ export type SendOutcome = 'sent' | 'already' | 'skipped' | 'busy' | 'paused' | '
  */
 export async function sendMessage(deps: SendDeps, messageId: string, finalAttempt: boolean): Promise<SendOutcome> {
   const { repos } = deps;
-  const row = repos.messages.get(messageId);
-  if (!row) return 'skipped';
-  if (repos.messages.isFinal(row.status)) return 'already';
   if (repos.systemState.get(PAUSE_KEY)) return 'paused';
+  // Read and claimed in one step, committed (durably) before the provider is called: that is what makes a crash
+  // safe. Whether an earlier attempt may have gone out is decided from the row as the claim found it: a row read
+  // before the claim may have been sent and left in doubt by another run meanwhile.
+  const claim = await deps.writes.run(() => repos.messages.claim(messageId, deps.now(), sendLeaseMs(deps.config.twilio.timeoutMs)));
+  if (!claim.row) return 'skipped';
+  if (!claim.claimed) return repos.messages.isFinal(claim.row.status) ? 'already' : 'busy';
+  const row = claim.row;
+  const inDoubt = row.status === 'unknown' || row.status === 'sending';
   const contact = repos.contacts.get(row.contactId);
   const phone = contact ? repos.contacts.phoneOf(contact) : null;
-  const inDoubt = row.status === 'unknown' || row.status === 'sending';
-  // Committed (durably) before the provider is called: that is what makes a crash safe.
-  const now0 = deps.now();
-  if (!(await deps.writes.run(() => repos.messages.claim(row.id, now0, sendLeaseMs(deps.config.twilio.timeoutMs))))) return 'busy';
 
   // First, whether an earlier attempt went out after all: then nothing else matters.
   if (inDoubt && phone) {
@@ -42,9 +46,9 @@ export async function sendMessage(deps: SendDeps, messageId: string, finalAttemp
     } catch (error) {
       return keepInDoubt(deps, row.id, error, finalAttempt);
     }
+    recordProviderCall(deps, 'ok');
     if (found) {
-      repos.messages.markSent(row.id, found, deps.now());
-      await followUpIfClosed(deps, row);
+      await markSent(deps, row, found);
       return 'found';
     }
   }
@@ -64,22 +68,43 @@ export async function sendMessage(deps: SendDeps, messageId: string, finalAttemp
     return 'skipped';
   }
 
+  let sid: string;
   try {
     const validitySeconds = row.notAfter !== null ? (row.notAfter - deps.now()) / 1000 : undefined;
-    const { sid } = await deps.sms.send({ to: phone, body: row.body, validitySeconds });
-    const sentAt = deps.now();
-    await deps.writes.run(() => repos.messages.markSent(row.id, sid, sentAt));
-    await followUpIfClosed(deps, row);
-    return 'sent';
+    ({ sid } = await deps.sms.send({ to: phone, body: row.body, validitySeconds }));
   } catch (error) {
     return handleFailure(deps, row.id, row.contactId, error, finalAttempt);
   }
+  recordProviderCall(deps, 'ok');
+  await markSent(deps, row, sid);
+  return 'sent';
+}
+
+/**
+ * Marks the row sent. An alert that went out while its incident was being closed (it was in flight, or in doubt)
+ * must not miss the correction or the all clear: its follow-up row is written in the same transaction (the
+ * closing one wrote rows only for alerts already handed over), so it is owed even if Redis is away right now.
+ */
+async function markSent(deps: SendDeps, row: OutgoingMessage, sid: string): Promise<void> {
+  const sentAt = deps.now();
+  const followUps = await deps.writes.run(() => {
+    deps.repos.messages.markSent(row.id, sid, sentAt);
+    if (row.kind !== 'alert' || !row.incidentId) return [];
+    const incident = deps.repos.incidents.get(row.incidentId);
+    const kind = incident ? closingFollowUp(incident) : null;
+    return incident && kind ? planClosingFollowUp(deps, incident, kind, sentAt, [row.contactId]) : [];
+  });
+  if (followUps.length === 0) return;
+  await deps.queues.sendMessages(followUps).catch((error: Error) => {
+    deps.log.warn({ err: error.message, incidentId: row.incidentId }, 'follow-up for a late alert not queued now; the reconciler will');
+  });
 }
 
 /** The lookup itself failed: the row stays in doubt, never back to `queued`, so it is never resent blindly. */
 async function keepInDoubt(deps: SendDeps, id: string, error: unknown, finalAttempt: boolean): Promise<SendOutcome> {
   const e = error instanceof ProviderError ? error : new ProviderError('retryable', 'internal', String(error), true);
   deps.repos.messages.setStatus(id, 'unknown', deps.now(), e.code);
+  recordProviderCall(deps, 'failed');
   if (e.kind === 'account') {
     pauseSending(deps, e.code);
     return 'paused';
@@ -88,24 +113,12 @@ async function keepInDoubt(deps: SendDeps, id: string, error: unknown, finalAtte
   throw e;
 }
 
-/**
- * An alert that went out while its incident was being closed (it was in flight, or in doubt) must not miss the
- * correction or the all clear: the follow-up broadcast runs again, and its unique rows add only who is missing.
- */
-async function followUpIfClosed(deps: SendDeps, row: { kind: string; incidentId: string | null }): Promise<void> {
-  if (row.kind !== 'alert' || !row.incidentId) return;
-  const incident = deps.repos.incidents.get(row.incidentId);
-  if (!incident || incident.confirmedAt === null || (incident.status !== 'dismissed' && incident.status !== 'resolved')) return;
-  const kind = incident.status === 'dismissed' ? 'correction' : 'all_clear';
-  await deps.queues.broadcast({ incidentId: incident.id, kind }).catch((error: Error) => {
-    deps.log.error({ err: error.message, incidentId: incident.id }, `${kind} for a late alert not queued`);
-  });
-}
-
 async function handleFailure(deps: SendDeps, id: string, contactId: string, error: unknown, finalAttempt: boolean): Promise<SendOutcome> {
   const { repos } = deps;
   const now = deps.now();
   const e = error instanceof ProviderError ? error : new ProviderError('retryable', 'internal', String(error), true);
+  // An error about one recipient says nothing about whether the provider takes our messages.
+  if (e.kind !== 'recipient') recordProviderCall(deps, 'failed');
   switch (e.kind) {
     case 'recipient':
       repos.messages.setStatus(id, 'failed', now, e.code);

@@ -1,7 +1,8 @@
 // Whatever a client sends, it gets a clear 4xx or a sane reply: never a 500, never a crash, and a rejected
 // request changes nothing.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, newMessageSid, sign, startSystem, type TestSystem, twimlText } from '../support/system.js';
+import twilio from 'twilio';
+import { AUTH_TOKEN, type ApiClient, newMessageSid, PUBLIC_URL, sign, startSystem, type TestSystem, twimlText } from '../support/system.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -30,6 +31,50 @@ describe('bad input', () => {
       expect((await signedPost({ From: '+14155550300', Body: 'raid 94110' })).statusCode).toBe(400);
       expect((await signedPost({ MessageSid: 'SMx', From: '+14155550300' }, '/twilio/status')).statusCode).toBe(400);
       expect(counts()).toEqual(before);
+    });
+
+    it('item 12: a captured signed SMS re-split between neighbouring fields is refused with 400 and files nothing', async () => {
+      const sid = newMessageSid();
+      const captured = { AccountSid: system.twilio.accountSid, Body: 'raid at the plant 94110', From: '+14155550306', MessageSid: sid, NumMedia: '0', SmsMessageSid: sid, SmsSid: sid, To: '+15005550006' };
+      const signature = sign('/twilio/sms', captured);
+      const post = (params: Record<string, string>) =>
+        system.app.inject({ method: 'POST', url: '/twilio/sms', headers: { 'content-type': FORM, 'x-twilio-signature': signature }, payload: new URLSearchParams(params).toString() });
+      expect((await post(captured)).statusCode).toBe(200);
+      const before = counts();
+      // The signature covers the fields run together, so these carry the captured signature validly.
+      const { NumMedia: _numMedia, ...withoutNumMedia } = captured;
+      const resplits = [
+        { ...withoutNumMedia, MessageSid: `${sid}NumMedia0` },
+        { ...captured, SmsMessageSid: `${sid}SmsSid${sid}`, SmsSid: undefined },
+      ].map((params) => Object.fromEntries(Object.entries(params).filter((entry): entry is [string, string] => entry[1] !== undefined)));
+      for (const params of resplits) {
+        expect(twilio.validateRequest(AUTH_TOKEN, signature, `${PUBLIC_URL}/twilio/sms`, params)).toBe(true);
+        const response = await post(params);
+        expect(response.statusCode).toBe(400);
+        expect(response.json().error).toMatch(/MessageSid/);
+      }
+      expect(counts()).toEqual(before);
+    });
+
+    it('item 12: answers 400 to a MessageSid or CallSid not of Twilio\'s shape, or an SmsSid that differs, and stores nothing', async () => {
+      const before = counts();
+      const sid = newMessageSid();
+      const from = '+14155550307';
+      for (const bad of ['SMx', `SM${'0'.repeat(31)}`, `SM${'A'.repeat(32)}`, `XX${'0'.repeat(32)}`, `${sid}0`, ` ${sid}`]) {
+        expect((await signedPost({ MessageSid: bad, From: from, Body: 'raid 94110' })).statusCode, bad).toBe(400);
+      }
+      expect((await signedPost({ MessageSid: sid, SmsSid: newMessageSid(), From: from, Body: 'raid 94110' })).statusCode).toBe(400);
+      expect((await signedPost({ MessageSid: sid, SmsMessageSid: '', From: from, Body: 'raid 94110' })).statusCode).toBe(400);
+      expect((await signedPost({ MessageSid: 'SM1', MessageStatus: 'delivered' }, '/twilio/status')).statusCode).toBe(400);
+      for (const bad of ['CA1', `CA${'f'.repeat(31)}`, `CA${'F'.repeat(32)}`, `SM${'f'.repeat(32)}`]) {
+        expect((await signedPost({ CallSid: bad, From: from }, '/twilio/voice')).statusCode, bad).toBe(400);
+        expect((await signedPost({ CallSid: bad, From: from, RecordingUrl: 'https://api.twilio.com/rec/RE1' }, '/twilio/voice/recording?lang=en')).statusCode, bad).toBe(400);
+      }
+      expect(counts()).toEqual(before);
+      // Twilio's own shapes pass: MM for a message with media, an SmsSid equal to the MessageSid.
+      const mms = `MM${sid.slice(2)}`;
+      expect((await signedPost({ MessageSid: mms, SmsSid: mms, SmsMessageSid: mms, From: from, Body: 'HELP' })).statusCode).toBe(200);
+      expect((await signedPost({ CallSid: `CA${'f'.repeat(32)}`, From: 'Anonymous' }, '/twilio/voice')).statusCode).toBe(200);
     });
 
     it('refuses a 1 MB body with 413 and stores nothing', async () => {

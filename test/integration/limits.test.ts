@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fitSms } from '../../src/domain/sms-fit.js';
 import { t } from '../../src/i18n/index.js';
+import { JOINS_PER_NUMBER_PER_HOUR } from '../../src/services/limits.js';
 import { type ApiClient, startSystem, type TestSystem } from '../support/system.js';
 
 let system: TestSystem | undefined;
@@ -28,14 +29,31 @@ describe('rate limits', () => {
     expect(system.deps.repos.contacts.findByPhone(spammer)?.stoppedAt).not.toBeNull();
   });
 
-  it('takes LIMIT_JOINS_PER_MINUTE joins across the line, then says to try again later', async () => {
+  it('item 9: made-up invite codes use up only the line-wide wrong-code budget; a correct code still gets through', async () => {
     system = await startSystem({ env: { LIMIT_JOINS_PER_MINUTE: '2' } });
     const dispatcher = await system.login();
-    const { inviteCode } = (await dispatcher.post('/api/committees', { name: 'C', area: { type: 'zips', zips: ['94110'] } })).json();
-    await system.text('+14155550811', `JOIN ${inviteCode}`);
-    await system.text('+14155550812', `JOIN ${inviteCode}`);
-    expect(await system.text('+14155550813', `JOIN ${inviteCode}`)).toBe(fitSms(t('en', 'join_busy')));
+    const { inviteCode, name } = (await dispatcher.post('/api/committees', { name: 'C', area: { type: 'zips', zips: ['94110'] } })).json();
+    // An attacker texting made-up codes from many numbers.
+    const guesses = await Promise.all([1, 2, 3, 4, 5].map((i) => system!.text(`+1415555081${i}`, `JOIN ZZZ99${i}`)));
+    expect(guesses.filter((reply) => reply === fitSms(t('en', 'join_unknown_code')))).toHaveLength(2);
+    expect(guesses.filter((reply) => reply === fitSms(t('en', 'join_busy')))).toHaveLength(3);
+    // Real invitees in the same minute are not turned away.
+    expect(await system.text('+14155550818', `JOIN ${inviteCode}`)).toBe(fitSms(t('en', 'join_pending', { committee: name })));
+    expect(await system.text('+14155550819', `JOIN ${inviteCode} 94110`)).toBe(fitSms(t('en', 'join_pending', { committee: name })));
     expect(count(system, 'members')).toBe(2);
+  });
+
+  it('item 9: limits JOINs per number, right code or wrong, and refuses politely once', async () => {
+    system = await startSystem({ env: { LIMIT_JOINS_PER_MINUTE: '0' } });
+    const dispatcher = await system.login();
+    const { inviteCode, name } = (await dispatcher.post('/api/committees', { name: 'C', area: { type: 'zips', zips: ['94110'] } })).json();
+    const guesser = '+14155550820';
+    for (let i = 0; i < JOINS_PER_NUMBER_PER_HOUR; i++) expect(await system.text(guesser, `JOIN QQ${i}777`)).toBe(fitSms(t('en', 'join_unknown_code')));
+    // Over its own limit, the number gets "try again later" even for a right code, and then silence.
+    expect(await system.text(guesser, `JOIN ${inviteCode}`)).toBe(fitSms(t('en', 'join_busy')));
+    expect(await system.text(guesser, `JOIN ${inviteCode}`)).toBe('');
+    expect(count(system, 'members')).toBe(0);
+    expect(await system.text('+14155550829', `JOIN ${inviteCode}`)).toBe(fitSms(t('en', 'join_pending', { committee: name })));
   });
 
   it('limits other keywords per number (e.g. guessing verification codes), silently', async () => {
@@ -45,6 +63,35 @@ describe('rate limits', () => {
     expect(await system.text(guesser, 'CONFIRM AB13')).not.toBe('');
     expect(await system.text(guesser, 'CONFIRM AB14')).toBe('');
     expect(await system.text(guesser, 'HELP')).not.toBe('');
+  });
+});
+
+describe('senders that are not a phone number', () => {
+  it('item 8: texts from a withheld sender share a line-wide budget, get no contact, and a refused one is never told "received"', async () => {
+    system = await startSystem({ env: { LIMIT_REPORTS_PER_NUMBER_PER_HOUR: '1', LIMIT_HIDDEN_NUMBER_REPORTS_PER_HOUR: '2' } });
+    // More than one number's worth of reports: a withheld caller ID is not one number.
+    expect(await system.text('Anonymous', 'agents at the laundromat 94110')).toBe(fitSms(t('en', 'report_ack')));
+    // No one to ask "where is this?": the report is acknowledged, and a dispatcher places it.
+    expect(await system.text('Anonymous', 'agents on my street right now')).toBe(fitSms(t('en', 'report_ack')));
+    expect(await system.text('Anonymous', 'more agents at the laundromat 94110')).toBe(fitSms(t('en', 'report_busy')));
+    expect(await system.text('+266696687', 'agents again at the corner 94110')).toBe(fitSms(t('en', 'report_busy')));
+    expect(count(system, 'reports')).toBe(2);
+    expect(count(system, 'contacts')).toBe(0);
+    const stored = system.deps.db.$client.prepare('select contact_id, awaiting_location_until from reports').all();
+    expect(stored).toEqual([
+      { contact_id: null, awaiting_location_until: null },
+      { contact_id: null, awaiting_location_until: null },
+    ]);
+    // A number's own budget is untouched by the hidden senders' one.
+    expect(await system.text('+14155550830', 'raid at the school 94110')).toBe(fitSms(t('en', 'report_ack')));
+    // Keywords act on a number: from a withheld sender they change nothing.
+    expect(await system.text('Anonymous', 'STOP')).toBe('');
+    expect(await system.text('Anonymous', 'LANG ES')).toBe(fitSms(t('en', 'hidden_number')));
+    expect(await system.text('Anonymous', 'JOIN ZZZ991')).toBe(fitSms(t('en', 'hidden_number')));
+    expect(await system.text('Anonymous', 'HELP')).toBe(fitSms(t('en', 'help')));
+    expect(count(system, 'contacts')).toBe(1);
+    await system.idle();
+    expect(system.twilio.sent).toHaveLength(0);
   });
 });
 
@@ -67,7 +114,7 @@ describe('flood warning', () => {
     expect(flood.active).toBe(true);
     // The count is refreshed at most once a second: at least the one that crossed the threshold of 3.
     expect(flood.newReportersIn10Min).toBeGreaterThanOrEqual(4);
-    const health = (await system.app.inject({ method: 'GET', url: '/api/health' })).json();
+    const health = (await dispatcher.get('/api/health')).json();
     expect(health.alarms).toEqual([expect.objectContaining({ type: 'flood' })]);
     const incidents = (await dispatcher.get('/api/incidents')).json() as Array<{ flood: boolean }>;
     expect(incidents.map((i) => i.flood).sort()).toEqual([false, false, false, false, true, true, true]);
@@ -95,7 +142,7 @@ describe('while Redis is away', () => {
     expect(count(s, 'reports')).toBe(2);
     expect(await s.text('+14155550852', `JOIN ${committee.inviteCode}`)).toBe(fitSms(t('en', 'join_busy')));
     expect(count(s, 'members')).toBe(0);
-    const health = await s.app.inject({ method: 'GET', url: '/api/health' });
+    const health = await (await s.login()).get('/api/health');
     expect(health.statusCode).toBe(200);
     expect(health.json()).toMatchObject({ status: 'degraded', db: 'ok', redis: 'down' });
   });

@@ -57,6 +57,19 @@ describe('reports and incidents', () => {
     expect(mission).toMatchObject({ reportCount: 3, distinctReporters: 2 });
   });
 
+  it('a reporter whose unplaced report is then placed into their earlier incident still counts once', async () => {
+    const reporter = '+14155550460';
+    const id = await reportIncident(system, dispatcher, reporter, 'raid at the warehouse 94110');
+    await system.text(reporter, 'ICE vans outside the laundromat right now'); // unplaced: an incident of its own
+    await system.idle();
+    expect(await incidents()).toHaveLength(2);
+    await system.text(reporter, 'near 94110');
+    await system.idle();
+    const list = await incidents();
+    expect(list).toHaveLength(1); // the unplaced one was folded in
+    expect(list[0]).toMatchObject({ id, reportCount: 2, distinctReporters: 1 });
+  });
+
   it('after CLUSTER_MINUTES a report nearby opens a new incident', async () => {
     await reportIncident(system, dispatcher, '+14155550406', 'raid at the warehouse 94110');
     clock.advance((system.config.clusterMinutes * 60 + 1) * 1000);
@@ -161,5 +174,58 @@ describe('reports and incidents', () => {
 
     await dispatcher.post(`/api/incidents/${incident!.id}/dismiss`, {});
     expect((await dispatcher.post(`/api/incidents/${incident!.id}/location`, { lat: 37.7, lng: -122.4 })).statusCode).toBe(409);
+  });
+});
+
+describe('flood reports on incidents', () => {
+  let system: TestSystem;
+  let dispatcher: ApiClient;
+
+  beforeEach(async () => {
+    // Two reports from new numbers in 10 minutes are the most before a flood warning.
+    system = await startSystem({ env: { FLOOD_NEW_REPORTERS_PER_10_MIN: '2' } });
+    dispatcher = await system.login();
+  });
+  afterEach(() => system?.close());
+
+  type IncidentRow = { id: string; location: { label: string } | null; reportCount: number; distinctReporters: number; floodReporters: number; flood: boolean };
+  const incidentAt = async (label: string) => ((await dispatcher.get('/api/incidents')).json() as IncidentRow[]).find((i) => i.location?.label === label);
+
+  it('item 10: each report says whether it came in a flood, and the incident counts flood reporters beside distinct reporters', async () => {
+    const known = '+14155550601';
+    await system.text(known, 'HELP'); // seen by the line before the flood
+    const newcomers = ['+14155550602', '+14155550603', '+14155550604', '+14155550605', '+14155550606'];
+    for (const phone of newcomers) await system.text(phone, 'raid at the warehouse 94110');
+    await system.text(known, 'raid at the warehouse 94110, I saw it too');
+    await system.idle();
+
+    const incident = await incidentAt('ZIP 94110');
+    // The first two new numbers came before the warning; the last three are flood reports.
+    expect(incident).toMatchObject({ reportCount: 6, distinctReporters: 6, floodReporters: 3, flood: false });
+    const reports = (await dispatcher.get('/api/reports')).json() as Array<{ flood: boolean }>;
+    expect(reports.map((r) => r.flood)).toEqual([false, true, true, true, false, false]); // newest first
+    const detail = (await dispatcher.get(`/api/incidents/${incident!.id}`)).json() as IncidentRow & { reports: Array<{ flood: boolean }> };
+    expect(detail).toMatchObject({ distinctReporters: 6, floodReporters: 3, flood: false });
+    expect(detail.reports.filter((r) => r.flood)).toHaveLength(3);
+  });
+
+  it('item 10: an incident is flood while all its reporters are flood reporters; a known number’s report ends that', async () => {
+    const known = '+14155550611';
+    await system.text(known, 'HELP');
+    // The warning is raised by new numbers elsewhere (New York).
+    for (const phone of ['+14155550612', '+14155550613', '+14155550614']) await system.text(phone, 'checkpoint on the highway 10001');
+    const flooders = ['+14155550615', '+14155550616'];
+    for (const phone of flooders) await system.text(phone, 'raid at the school 94110');
+    await system.idle();
+    expect(await incidentAt('ZIP 94110')).toMatchObject({ distinctReporters: 2, floodReporters: 2, flood: true });
+
+    // A flood number texting again is still one flood reporter: the incident does not look corroborated.
+    await system.text(flooders[0]!, 'still at the school 94110');
+    await system.idle();
+    expect(await incidentAt('ZIP 94110')).toMatchObject({ reportCount: 3, distinctReporters: 2, floodReporters: 2, flood: true });
+
+    await system.text(known, 'agents at the school on 24th 94110');
+    await system.idle();
+    expect(await incidentAt('ZIP 94110')).toMatchObject({ reportCount: 4, distinctReporters: 3, floodReporters: 2, flood: false });
   });
 });

@@ -1,5 +1,7 @@
 // Provider faults: what is retried, what is not, what pauses sending, and that nobody gets a message twice.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runBroadcast } from '../../src/services/broadcast.js';
+import { sendMessage } from '../../src/services/sending.js';
 import { committeeWithMembers, MISSION_ZIPS, reportIncident } from '../support/scenario.js';
 import { type ApiClient, startSystem, TestClock, type TestSystem } from '../support/system.js';
 
@@ -69,7 +71,7 @@ describe('sending alerts through the provider', () => {
     expect(system.twilio.sent).toHaveLength(0);
     const [incident] = (await dispatcher.get('/api/incidents')).json();
     expect((await dispatcher.get(`/api/incidents/${incident.id}`)).json().alerts.alert).toEqual({ queued: 3 });
-    const health = (await system.app.inject({ method: 'GET', url: '/api/health' })).json();
+    const health = (await dispatcher.get('/api/health')).json();
     expect(health).toMatchObject({ status: 'degraded', sending: 'paused', alarms: [{ type: 'sending_paused', code: '20003' }] });
 
     system.twilio.failAll(null);
@@ -120,6 +122,32 @@ describe('sending alerts through the provider', () => {
     const corrections = system.twilio.sent.filter((m) => /CORRECTION/.test(m.body));
     expect(corrections.map((m) => m.to).sort()).toEqual(members);
     expect(system.twilio.sent).toHaveLength(6);
+  });
+
+  it('item 1: two runs of one row, the first stopped after the provider accepted, send once', async () => {
+    const id = await reportIncident(system, dispatcher, reporter, 'raid at the bakery 94110');
+    // The workers stop: the two runs of one send job below are driven by hand.
+    await system.workers?.close();
+    expect((await dispatcher.post(`/api/incidents/${id}/confirm`, {})).statusCode).toBe(202);
+    await runBroadcast(system.deps, { incidentId: id, kind: 'alert' });
+    const row = system.deps.repos.messages.ofIncident(id).find((r) => r.contactId === system.deps.repos.contacts.findByPhone(members[0]!)?.id);
+    expect(row?.status).toBe('queued');
+
+    // Run B has been handed the row and stalls (a paused process, a slow commit) before it claims it.
+    let resume = () => {};
+    const stalled = new Promise<void>((resolve) => (resume = resolve));
+    const stallingWrites = { run: async <T>(work: () => T): Promise<T> => (await stalled, system.deps.writes.run(work)) };
+    const runB = sendMessage({ ...system.deps, writes: stallingWrites }, row!.id, false);
+    // Run A sends; the provider accepts the message but its answer is lost: the row is left in doubt.
+    system.twilio.failNext(1, { kind: 'accepted-garbled' });
+    await expect(sendMessage(system.deps, row!.id, false)).rejects.toThrow();
+    expect(system.deps.repos.messages.get(row!.id)?.status).toBe('unknown');
+    resume();
+
+    // B finds A's message at the provider instead of sending it again.
+    expect(await runB).toBe('found');
+    expect(system.twilio.sent.filter((m) => m.to === members[0])).toHaveLength(1);
+    expect(system.deps.repos.messages.get(row!.id)?.status).toBe('sent');
   });
 
   it('never moves a delivery state backwards when callbacks arrive out of order', async () => {

@@ -1,6 +1,17 @@
 // The phone menu, step by step as Twilio would drive it, ending in a filed report.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { voicePrompt } from '../../src/i18n/voice.js';
 import { type ApiClient, sign, startSystem, type TestSystem } from '../support/system.js';
+
+const newCallSid = () => `CA${randomBytes(16).toString('hex')}`;
+const signedStep = (system: TestSystem, path: string, params: Record<string, string>) =>
+  system.app.inject({
+    method: 'POST',
+    url: path,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': sign(path, params) },
+    payload: new URLSearchParams(params).toString(),
+  });
 
 describe('reporting by phone', () => {
   let system: TestSystem;
@@ -62,5 +73,41 @@ describe('reporting by phone', () => {
     const unsigned = await system.app.inject({ method: 'POST', url: '/twilio/voice', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'CallSid=CA1&From=%2B1' });
     expect(unsigned.statusCode).toBe(403);
     expect((await step('/twilio/voice', { From: '+14155550503' })).statusCode).toBe(400);
+  });
+});
+
+describe('limits on the phone line', () => {
+  let system: TestSystem | undefined;
+  afterEach(async () => {
+    await system?.close();
+    system = undefined;
+  });
+  const count = (table: string) => (system!.deps.db.$client.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+  /** The last step of a call: the recording is in, the report is filed (or refused). */
+  const finishCall = (from: string, callSid = newCallSid()) =>
+    signedStep(system!, '/twilio/voice/recording?lang=en&zip=94110', { CallSid: callSid, From: from, RecordingUrl: `https://api.twilio.com/rec/RE${callSid.slice(2)}` });
+
+  it('item 8: withheld caller IDs share a line-wide budget, not one number, and a refused caller hears a refusal, never "received"', async () => {
+    system = await startSystem({ env: { LIMIT_REPORTS_PER_NUMBER_PER_HOUR: '2', LIMIT_HIDDEN_NUMBER_REPORTS_PER_HOUR: '3' } });
+    const thanks = voicePrompt('en', 'thanks');
+    const refused = voicePrompt('en', 'refused');
+    // Three anonymous callers: more than one number may report, and they are not one contact.
+    for (const from of ['Anonymous', 'Anonymous', '+266696687']) expect((await finishCall(from)).body).toContain(thanks);
+    const fourth = newCallSid();
+    const over = await finishCall('Anonymous', fourth);
+    expect(over.body).toContain(refused);
+    expect(over.body).not.toContain(thanks);
+    // Twilio retrying the refused step gets the same refusal.
+    expect((await finishCall('Anonymous', fourth)).body).toContain(refused);
+    expect(count('reports')).toBe(3);
+    expect(count('contacts')).toBe(0);
+
+    // A caller with a number has its own limit, untouched by the hidden callers; over it, it is refused too.
+    expect((await finishCall('+14155550511')).body).toContain(thanks);
+    expect((await finishCall('+14155550511')).body).toContain(thanks);
+    const third = await finishCall('+14155550511');
+    expect(third.body).toContain(refused);
+    expect(count('reports')).toBe(5);
+    await system.idle();
   });
 });

@@ -119,6 +119,18 @@ export async function startProcessSystem(options: { members: number; env?: Recor
     return `http://127.0.0.1:${webPort}`;
   };
 
+  /** Signs in once; the session lives in SQLite, so it outlives a restart of the web role. */
+  const signIn = async () => {
+    if (cookie) return;
+    const login = await fetch(`${base()}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+    });
+    if (login.status !== 204) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+    cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
+  };
+
   const system: ProcessSystem = {
     dir,
     env,
@@ -170,15 +182,7 @@ export async function startProcessSystem(options: { members: number; env?: Recor
     },
 
     async confirm(incidentId) {
-      if (!cookie) {
-        const login = await fetch(`${base()}/api/session`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
-        });
-        if (login.status !== 204) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-        cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
-      }
+      await signIn();
       const response = await fetch(`${base()}/api/incidents/${incidentId}/confirm`, {
         method: 'POST',
         headers: { cookie, 'content-type': 'application/json' },
@@ -189,7 +193,9 @@ export async function startProcessSystem(options: { members: number; env?: Recor
     },
 
     async health() {
-      const response = await fetch(`${base()}/api/health`, { signal: AbortSignal.timeout(5000) });
+      // Signed in: without a session health answers only {status}.
+      await signIn();
+      const response = await fetch(`${base()}/api/health`, { headers: { cookie }, signal: AbortSignal.timeout(5000) });
       return { status: response.status, body: (await response.json()) as Record<string, unknown> };
     },
 

@@ -64,13 +64,21 @@ export function createIncidentsRepository(db: Db) {
       return clusterCandidates.all({ since });
     },
 
-    /** Confirmed incidents whose alert fan-out has not written its ledger yet. */
+    /** Confirmed incidents whose alert fan-out has not written its ledger yet, nor given up. */
     confirmedWithoutPlan(): Incident[] {
       return db
         .select()
         .from(incidents)
-        .where(and(eq(incidents.status, 'confirmed'), isNull(incidents.alertPlannedAt), isNotNull(incidents.lat)))
+        .where(and(eq(incidents.status, 'confirmed'), isNull(incidents.alertPlannedAt), isNull(incidents.alertFailedAt), isNotNull(incidents.lat)))
         .all();
+    },
+
+    /** The alert fan-out's job gave up after all its attempts: the reconciler stops queuing it. */
+    markAlertFailed(id: string, now: number): void {
+      db.update(incidents)
+        .set({ alertFailedAt: now, updatedAt: now })
+        .where(and(eq(incidents.id, id), isNull(incidents.alertPlannedAt)))
+        .run();
     },
 
     /** Unconfirmed incidents whose last report is older than `cutoff`. */

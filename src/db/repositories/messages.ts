@@ -17,6 +17,9 @@ export interface PlannedMessage {
   notAfter?: number | null;
 }
 
+/** A claim's outcome; `row` is the row as it was before the claim (undefined: no such row). */
+export type Claim = { claimed: true; row: OutgoingMessage } | { claimed: false; row: OutgoingMessage | undefined };
+
 /** Statuses meaning the provider has (or may have) the message: it went out. */
 export const HANDED_OVER: readonly MessageStatus[] = ['sent', 'delivered', 'undelivered'];
 const DELIVERY_FINAL: readonly MessageStatus[] = ['delivered', 'undelivered', 'failed'];
@@ -69,11 +72,18 @@ export function createMessagesRepository(db: Db) {
     },
 
     /**
-     * Marks a row as under way before the provider is called. Only one worker can win a row: the claim is a
-     * compare-and-set on its status. A `sending` row whose lease ran out (its worker died) is claimable too.
+     * Marks a row as under way before the provider is called, and returns the row as it was just before: whether
+     * an earlier attempt may have gone out is read in the same step as the claim, never from an older read.
+     * Only one worker can win a row: the claim is a compare-and-set on its status. A `sending` row whose lease
+     * ran out (its worker died) is claimable too.
      */
-    claim(id: string, now: number, leaseMs: number): boolean {
-      return claimRow.run({ id, now, staleBefore: now - leaseMs }).changes === 1;
+    claim(id: string, now: number, leaseMs: number): Claim {
+      return db.$client.transaction((): Claim => {
+        const row = byId.get({ id });
+        if (!row) return { claimed: false, row: undefined };
+        const claimed = claimRow.run({ id, now, staleBefore: now - leaseMs }).changes === 1;
+        return claimed ? { claimed: true, row } : { claimed: false, row };
+      })();
     },
 
     markSent(id: string, providerSid: string, now: number): void {
@@ -85,6 +95,17 @@ export function createMessagesRepository(db: Db) {
         .set({ status, updatedAt: now, ...(errorCode !== undefined ? { errorCode } : {}) })
         .where(eq(outgoingMessages.id, id))
         .run();
+    },
+
+    /** A send job gave up on a row that never reached the provider: failed, and no longer re-queued. */
+    markGaveUp(id: string, now: number): boolean {
+      return (
+        db
+          .update(outgoingMessages)
+          .set({ status: 'failed', errorCode: 'gave_up', updatedAt: now })
+          .where(and(eq(outgoingMessages.id, id), eq(outgoingMessages.status, 'queued')))
+          .run().changes === 1
+      );
     },
 
     /** A delivery report. Callbacks can arrive out of order: a row never moves back from a final delivery state. */

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Location } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
@@ -49,12 +49,38 @@ export function createReportsRepository(db: Db) {
       db.update(reports).set(patch).where(eq(reports.id, id)).run();
     },
 
+    /**
+     * Moves every report of one incident into another. A reporter (still known by contact) who is in both keeps one
+     * token: their earliest in the merged incident.
+     */
     moveToIncident(fromIncidentId: string, toIncidentId: string): void {
       db.update(reports).set({ incidentId: toIncidentId }).where(eq(reports.incidentId, fromIncidentId)).run();
+      db.run(sql`
+        update ${reports} set reporter_token = (
+          select same.reporter_token from ${reports} same
+          where same.incident_id = ${toIncidentId} and same.contact_id = ${reports}.contact_id and same.reporter_token is not null
+          order by same.received_at limit 1)
+        where incident_id = ${toIncidentId} and contact_id is not null and reporter_token is not null`);
+    },
+
+    /** The token this contact's reports already carry in that incident, if any. */
+    reporterTokenOf(incidentId: string, contactId: string): string | undefined {
+      return db
+        .select({ token: reports.reporterToken })
+        .from(reports)
+        .where(and(eq(reports.incidentId, incidentId), eq(reports.contactId, contactId), isNotNull(reports.reporterToken)))
+        .orderBy(reports.receivedAt)
+        .limit(1)
+        .get()?.token ?? undefined;
     },
 
     ofIncident(incidentId: string): Report[] {
       return db.select().from(reports).where(eq(reports.incidentId, incidentId)).orderBy(reports.receivedAt).all();
+    },
+
+    /** Its job gave up after every attempt: `failed`, so the reconciler stops queuing it (a processed one stays). */
+    markFailed(id: string): boolean {
+      return db.update(reports).set({ status: 'failed' }).where(and(eq(reports.id, id), eq(reports.status, 'received'))).run().changes === 1;
     },
 
     /** Reports no worker has finished, received before `cutoff`: the reconciler queues them again. */
@@ -83,14 +109,21 @@ export function createReportsRepository(db: Db) {
         .all();
     },
 
-    countsByIncident(incidentIds: string[]): Map<string, { reportCount: number; distinctReporters: number }> {
-      const counts = new Map<string, { reportCount: number; distinctReporters: number }>();
+    /**
+     * Reporters are told apart by their per-incident token (which outlives the 24-hour unlinking of contacts); a
+     * flood reporter is one with a report marked `flood` in the incident.
+     */
+    countsByIncident(incidentIds: string[]): Map<string, ReporterCounts> {
+      const counts = new Map<string, ReporterCounts>();
       if (incidentIds.length === 0) return counts;
+      // Reports from before reporter tokens fall back to their contact, then to themselves.
+      const reporter = sql`coalesce(${reports.reporterToken}, ${reports.contactId}, ${reports.id})`;
       const rows = db
         .select({
           incidentId: reports.incidentId,
           reportCount: sql<number>`count(*)`,
-          distinctReporters: sql<number>`count(distinct ${reports.contactId})`,
+          distinctReporters: sql<number>`count(distinct ${reporter})`,
+          floodReporters: sql<number>`count(distinct case when ${reports.flood} then ${reporter} end)`,
         })
         .from(reports)
         .where(sql`${reports.incidentId} in ${incidentIds}`)
@@ -102,3 +135,4 @@ export function createReportsRepository(db: Db) {
   };
 }
 export type ReportsRepository = ReturnType<typeof createReportsRepository>;
+export type ReporterCounts = { reportCount: number; distinctReporters: number; floodReporters: number };

@@ -1,4 +1,4 @@
-import { and, eq, gt, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { loginFailures, sessions, users } from '../schema.js';
@@ -18,8 +18,33 @@ export function createUsersRepository(db: Db) {
       return db.select().from(users).where(eq(users.email, email.toLowerCase())).get();
     },
 
+    findById(id: string): User | undefined {
+      return db.select().from(users).where(eq(users.id, id)).get();
+    },
+
     setPassword(id: string, passwordHash: string): void {
       db.update(users).set({ passwordHash }).where(eq(users.id, id)).run();
+    },
+
+    /** Disabling ends the user's sessions at once (their event streams notice within seconds). */
+    setDisabled(id: string, disabledAt: number | null): void {
+      db.update(users).set({ disabledAt }).where(eq(users.id, id)).run();
+    },
+
+    /** A sealed TOTP secret: pending (enabledAt null) until a first code confirms it, or already in use. */
+    setTotp(id: string, sealedSecret: string, enabledAt: number | null): void {
+      db.update(users).set({ totpSecret: sealedSecret, totpEnabledAt: enabledAt }).where(eq(users.id, id)).run();
+    },
+
+    /** Turns on a pending secret; false when there is none (or it changed since it was read). */
+    enableTotp(id: string, sealedSecret: string, now: number): boolean {
+      return (
+        db
+          .update(users)
+          .set({ totpEnabledAt: now })
+          .where(and(eq(users.id, id), eq(users.totpSecret, sealedSecret), isNull(users.totpEnabledAt)))
+          .run().changes === 1
+      );
     },
 
     createSession(tokenHash: string, userId: string, now: number, expiresAt: number): void {
@@ -35,6 +60,18 @@ export function createUsersRepository(db: Db) {
         .where(and(eq(sessions.tokenHash, tokenHash), gt(sessions.expiresAt, now)))
         .get();
       return row && row.user.disabledAt === null ? row.user : undefined;
+    },
+
+    /** Of these sessions, the ones still live: not signed out, not expired, their user not disabled. */
+    liveSessions(tokenHashes: string[], now: number): Set<string> {
+      if (tokenHashes.length === 0) return new Set();
+      const rows = db
+        .select({ tokenHash: sessions.tokenHash })
+        .from(sessions)
+        .innerJoin(users, eq(sessions.userId, users.id))
+        .where(and(inArray(sessions.tokenHash, tokenHashes), gt(sessions.expiresAt, now), isNull(users.disabledAt)))
+        .all();
+      return new Set(rows.map((row) => row.tokenHash));
     },
 
     deleteSession(tokenHash: string): void {
@@ -58,6 +95,11 @@ export function createUsersRepository(db: Db) {
 
     clearFailures(key: string): void {
       db.delete(loginFailures).where(eq(loginFailures.key, key)).run();
+    },
+
+    /** Counts with no failure since this time are forgotten: a quiet day wipes the slate. */
+    forgetFailuresBefore(time: number): void {
+      db.delete(loginFailures).where(lt(loginFailures.lastAt, time)).run();
     },
   };
 }

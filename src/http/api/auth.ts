@@ -1,24 +1,31 @@
 // Console sessions: a random token in an httpOnly SameSite=Strict cookie, stored only as its keyed hash.
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+// Sign-in is throttled per account and address and capped per account (src/services/login-throttle.ts); a
+// long-lived signed device cookie lets a browser that signed in before past the account's cap.
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import argon2 from 'argon2';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { createSecretBox } from '../../crypto/secrets.js';
 import type { Role, User } from '../../db/repositories/users.js';
 import type { Deps } from '../../deps.js';
+import { createLoginThrottle } from '../../services/login-throttle.js';
+import { totpCodeIsRight } from '../../services/totp.js';
 import { HttpError, parse } from '../errors.js';
+import { totpRoutes } from './totp.js';
 
 export const SESSION_COOKIE = 'centinela_session';
+/** Names the user of a browser that signed in before; sent only to the sign-in route. */
+export const DEVICE_COOKIE = 'centinela_device';
+const DEVICE_TTL_MS = 365 * 24 * 3600_000;
 
 declare module 'fastify' {
   interface FastifyRequest {
     user: User | null;
+    /** The keyed hash of this request's live session token, when it has one. */
+    sessionTokenHash: string | null;
   }
 }
 
-// Failures allowed before each further attempt must wait; the wait doubles per failure, capped, never a lockout.
-const FREE_FAILURES = 5;
-const MAX_DELAY_MS = 15 * 60_000;
-const FAILURE_MEMORY_MS = 24 * 3600_000;
 // Compared against when the email is unknown, so a wrong email takes as long as a wrong password.
 const DUMMY_HASH = argon2.hash('centinela-dummy-password', { type: argon2.argon2id });
 
@@ -27,62 +34,105 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 export function authHooks(app: FastifyInstance, deps: Deps): void {
-  const tokenHash = (token: string) => createHmac('sha256', deps.config.keys.session).update(token).digest('base64url');
+  const sessionKey = deps.config.keys.session;
+  const tokenHash = (token: string) => createHmac('sha256', sessionKey).update(token).digest('base64url');
+  const throttle = createLoginThrottle(deps.repos.users, deps.config.keys.hash);
+  const box = createSecretBox(deps.config.keys);
   app.decorateRequest('user', null);
+  app.decorateRequest('sessionTokenHash', null);
 
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[SESSION_COOKIE];
-    if (token) request.user = deps.repos.users.userForSession(tokenHash(token), deps.now()) ?? null;
+    if (!token) return;
+    const hash = tokenHash(token);
+    request.user = deps.repos.users.userForSession(hash, deps.now()) ?? null;
+    if (request.user) request.sessionTokenHash = hash;
   });
 
-  const loginSchema = z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024) });
+  const loginSchema = z.object({
+    email: z.string().trim().min(3).max(320),
+    password: z.string().min(1).max(1024),
+    code: z.string().trim().max(16).optional(),
+  });
 
   app.post('/api/session', async (request, reply) => {
-    const { email, password } = parse(loginSchema, request.body);
+    const { email, password, code } = parse(loginSchema, request.body);
     const now = deps.now();
-    const throttleKey = createHash('sha256').update(`${email.toLowerCase()}|${request.ip}`).digest('base64url');
-    const failures = deps.repos.users.failures(throttleKey);
-    // After a quiet day the count starts again: one typo must not bring back yesterday's long wait.
-    if (failures && now - failures.lastAt > FAILURE_MEMORY_MS) deps.repos.users.clearFailures(throttleKey);
-    const wait = waitBeforeNextAttempt(deps.repos.users.failures(throttleKey), now);
-    if (wait > 0) {
-      void reply.header('retry-after', Math.ceil(wait / 1000));
-      throw new HttpError(429, 'too many wrong passwords; try again later');
+    const attempt = throttle.attempt(email, request.ip, now);
+    if (attempt.addressWaitMs > 0) throw tooMany(reply, attempt.addressWaitMs, 'too many wrong passwords; try again later');
+
+    const found = deps.repos.users.findByEmail(email);
+    const user = found && found.disabledAt === null ? found : undefined;
+    const totpSecret = user?.totpEnabledAt != null && user.totpSecret ? user.totpSecret : undefined;
+    const codeIsRight = (sealed: string, typed: string) => totpCodeIsRight(box.open(sealed), typed, now);
+    const fail = (message: string): HttpError => {
+      attempt.failed();
+      deps.repos.audit.record('session.failed', now, { detail: { userKnown: Boolean(found) } });
+      return new HttpError(401, message);
+    };
+
+    const knownDevice = user !== undefined && deviceCookieUser(sessionKey, request.cookies[DEVICE_COOKIE], now) === user.id;
+    const pastCap = attempt.accountWaitMs > 0 && !knownDevice;
+    if (pastCap && !(totpSecret && code)) {
+      throw tooMany(reply, attempt.accountWaitMs, 'too many wrong passwords for this account: sign in from a device that signed in before, or with your code');
     }
-    const user = deps.repos.users.findByEmail(email);
-    const ok = user && user.disabledAt === null ? await argon2.verify(user.passwordHash, password) : await argon2.verify(await DUMMY_HASH, password).then(() => false);
-    if (!ok || !user) {
-      deps.repos.users.recordFailure(throttleKey, now);
-      deps.repos.audit.record('session.failed', now, { detail: { userKnown: Boolean(user) } });
-      throw new HttpError(401, 'wrong email or password');
+    // Past the cap the code is checked before the password, so guesses there learn nothing about the password.
+    if (pastCap && totpSecret && !(await codeIsRight(totpSecret, code ?? ''))) throw fail('wrong code');
+
+    const passwordRight = user ? await argon2.verify(user.passwordHash, password) : await argon2.verify(await DUMMY_HASH, password).then(() => false);
+    if (!user || !passwordRight) throw fail('wrong email or password');
+    if (totpSecret && !pastCap) {
+      // The password was right, so saying that a code is missing tells a guesser nothing new.
+      if (!code) throw new HttpError(401, 'code needed: enter the 6-digit code from your authenticator app');
+      if (!(await codeIsRight(totpSecret, code))) throw fail('wrong code');
     }
-    deps.repos.users.clearFailures(throttleKey);
+    if (totpSecret && box.isStale(totpSecret)) deps.repos.users.setTotp(user.id, box.seal(box.open(totpSecret)), user.totpEnabledAt);
+
+    attempt.succeeded();
     const token = randomBytes(32).toString('base64url');
     const ttlMs = deps.config.sessionTtlHours * 3600_000;
     deps.repos.users.createSession(tokenHash(token), user.id, now, now + ttlMs);
     deps.repos.audit.record('session.created', now, { actorUserId: user.id });
-    void reply.setCookie(SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure: deps.config.secureCookies,
-      path: '/',
-      maxAge: Math.floor(ttlMs / 1000),
-    });
+    const cookie = { httpOnly: true, sameSite: 'strict', secure: deps.config.secureCookies } as const;
+    void reply.setCookie(SESSION_COOKIE, token, { ...cookie, path: '/', maxAge: Math.floor(ttlMs / 1000) });
+    void reply.setCookie(DEVICE_COOKIE, deviceCookie(sessionKey, user.id, now), { ...cookie, path: '/api/session', maxAge: Math.floor(DEVICE_TTL_MS / 1000) });
     return reply.status(204).send();
   });
 
   app.delete('/api/session', async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
+    // Open event streams of this session notice within seconds, in every web process (src/http/api/events.ts).
     if (token) deps.repos.users.deleteSession(tokenHash(token));
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
   });
+
+  totpRoutes(app, deps, box);
 }
 
-function waitBeforeNextAttempt(failures: { count: number; lastAt: number } | undefined, now: number): number {
-  if (!failures || failures.count < FREE_FAILURES) return 0;
-  const delay = Math.min(1000 * 2 ** (failures.count - FREE_FAILURES), MAX_DELAY_MS);
-  return Math.max(0, failures.lastAt + delay - now);
+function tooMany(reply: FastifyReply, waitMs: number, message: string): HttpError {
+  void reply.header('retry-after', Math.ceil(waitMs / 1000));
+  return new HttpError(429, message);
+}
+
+/** `<userId>.<issued, base 36>.<HMAC>`: names the user, so it helps only at that user's account. */
+function deviceCookie(key: Buffer, userId: string, issuedAt: number): string {
+  const body = `${userId}.${issuedAt.toString(36)}`;
+  return `${body}.${deviceMac(key, body)}`;
+}
+
+function deviceCookieUser(key: Buffer, value: string | undefined, now: number): string | undefined {
+  const [userId, issued, mac] = value?.split('.') ?? [];
+  if (!userId || !issued || !mac) return undefined;
+  const expected = Buffer.from(deviceMac(key, `${userId}.${issued}`));
+  const given = Buffer.from(mac);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  const issuedAt = parseInt(issued, 36);
+  return issuedAt <= now && now - issuedAt < DEVICE_TTL_MS ? userId : undefined;
+}
+
+function deviceMac(key: Buffer, body: string): string {
+  return createHmac('sha256', key).update(`device\n${body}`).digest('base64url');
 }
 
 /** A preHandler that lets only signed-in users with one of these roles through. */

@@ -1,4 +1,6 @@
 // Live updates for the console: server-sent events, fed by a Redis channel that workers publish to as well.
+// A stream lives only as long as its session: signed out (in any web process, they share the database), expired or
+// its user disabled, it is told so and closed within SESSION_CHECK_MS.
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -7,9 +9,12 @@ import { requireRole } from './auth.js';
 import { incidentViews } from './views.js';
 
 const HEARTBEAT_MS = 25_000;
+/** One small query per web process per tick, however many streams are open. */
+const SESSION_CHECK_MS = 1000;
 
 export async function eventRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
-  const clients = new Set<ServerResponse>();
+  // Each open stream, with the keyed hash of the session it was opened with.
+  const clients = new Map<ServerResponse, string>();
   // One subscriber per web process: pub/sub needs a connection of its own. It re-subscribes after a Redis outage.
   const subscriber = new Redis(deps.config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   subscriber.on('error', (error: Error) => deps.log.debug({ err: error.message }, 'events subscriber error'));
@@ -30,17 +35,36 @@ export async function eventRoutes(app: FastifyInstance, { deps }: { deps: Deps }
     if (!incident) return;
     const [view] = incidentViews(deps.repos, [incident]);
     const frame = `event: incident\ndata: ${JSON.stringify(view)}\n\n`;
-    for (const client of clients) client.write(frame);
+    for (const client of clients.keys()) client.write(frame);
   };
 
   const heartbeat = setInterval(() => {
-    for (const client of clients) client.write(': keep-alive\n\n');
+    for (const client of clients.keys()) client.write(': keep-alive\n\n');
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
+  const sessionCheck = setInterval(() => {
+    if (clients.size === 0) return;
+    let live: Set<string>;
+    try {
+      live = deps.repos.users.liveSessions([...new Set(clients.values())], deps.now());
+    } catch (error) {
+      deps.log.warn({ err: (error as Error).message }, 'event stream session check failed');
+      return;
+    }
+    for (const [client, session] of clients) {
+      if (live.has(session)) continue;
+      clients.delete(client);
+      // The console takes this as "signed out"; EventSource's reconnect then gets 401 and stops.
+      client.end('event: signed-out\ndata: {}\n\n');
+    }
+  }, SESSION_CHECK_MS);
+  sessionCheck.unref();
+
   app.addHook('onClose', async () => {
     clearInterval(heartbeat);
-    for (const client of clients) client.end();
+    clearInterval(sessionCheck);
+    for (const client of clients.keys()) client.end();
     subscriber.disconnect();
   });
 
@@ -49,7 +73,8 @@ export async function eventRoutes(app: FastifyInstance, { deps }: { deps: Deps }
     const raw = reply.raw;
     raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     raw.write(': connected\n\n');
-    clients.add(raw);
+    // requireRole let it through, so the request has a live session.
+    clients.set(raw, request.sessionTokenHash ?? '');
     request.raw.on('close', () => clients.delete(raw));
   });
 }

@@ -1,7 +1,7 @@
 // How rows look in the console API: ISO times, locations as one object, no phone numbers but masked ones.
 import type { Committee } from '../../db/repositories/committees.js';
 import type { Incident } from '../../db/repositories/incidents.js';
-import type { Report } from '../../db/repositories/reports.js';
+import type { ReporterCounts, Report } from '../../db/repositories/reports.js';
 import type { Repositories } from '../../deps.js';
 
 export const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
@@ -10,7 +10,7 @@ function location(row: { lat: number | null; lng: number | null; label: string |
   return row.lat === null || row.lng === null ? null : { lat: row.lat, lng: row.lng, label: row.label ?? '', precision: row.precision };
 }
 
-export function incidentView(incident: Incident, counts?: { reportCount: number; distinctReporters: number }) {
+export function incidentView(incident: Incident, counts?: ReporterCounts) {
   return {
     id: incident.id,
     code: incident.code,
@@ -19,6 +19,8 @@ export function incidentView(incident: Incident, counts?: { reportCount: number;
     location: location(incident),
     reportCount: counts?.reportCount ?? 0,
     distinctReporters: counts?.distinctReporters ?? 0,
+    // Reporters with a report marked `flood`; the incident is `flood` while that is every one of them.
+    floodReporters: counts?.floodReporters ?? 0,
     flood: incident.flood,
     drill: incident.drill,
     afterDismissedId: incident.afterDismissedId,
@@ -46,6 +48,8 @@ export function reportView(report: Report) {
     kind: report.kind,
     location: location(report),
     locationText: report.locationText,
+    // Sent by a number new to the line during a flood warning.
+    flood: report.flood,
     receivedAt: iso(report.receivedAt),
     media: report.media,
   };

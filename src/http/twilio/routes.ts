@@ -10,7 +10,7 @@ import { admitSender } from '../../services/limits.js';
 import { pauseSending } from '../../services/sending.js';
 import { classifyTwilioCode } from '../../sms/errors.js';
 import { fromTwilioStatus } from '../../sms/status.js';
-import { field, twilioGuard } from './verify.js';
+import { field, messageSid, twilioGuard } from './verify.js';
 import { voiceRoutes } from './voice.js';
 
 const MAX_MEDIA = 10;
@@ -26,8 +26,8 @@ export async function twilioRoutes(app: FastifyInstance, { deps }: { deps: Deps 
 
   app.post('/twilio/sms', async (request, reply) => {
     const from = field(request.body, 'From')?.trim();
-    const sid = field(request.body, 'MessageSid')?.trim();
-    if (!from || !sid) return reply.status(400).send({ error: 'From and MessageSid are required' });
+    const sid = messageSid(request.body);
+    if (!from || !sid) return reply.status(400).send({ error: 'From and MessageSid (SM or MM and 32 hex digits, the same as SmsSid) are required' });
     const numMedia = Math.min(Number.parseInt(field(request.body, 'NumMedia') ?? '0', 10) || 0, MAX_MEDIA);
     const mediaUrls = Array.from({ length: numMedia }, (_, i) => field(request.body, `MediaUrl${i}`)).filter(
       (url): url is string => typeof url === 'string' && /^https?:\/\//.test(url),
@@ -61,9 +61,9 @@ export async function twilioRoutes(app: FastifyInstance, { deps }: { deps: Deps 
   });
 
   app.post('/twilio/status', async (request, reply) => {
-    const sid = field(request.body, 'MessageSid');
+    const sid = messageSid(request.body);
     const status = field(request.body, 'MessageStatus');
-    if (!sid || !status) return reply.status(400).send({ error: 'MessageSid and MessageStatus are required' });
+    if (!sid || !status) return reply.status(400).send({ error: 'MessageSid (SM or MM and 32 hex digits) and MessageStatus are required' });
     const mapped = fromTwilioStatus(status);
     const errorCode = field(request.body, 'ErrorCode') || null;
     const now = deps.now();

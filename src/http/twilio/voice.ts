@@ -7,14 +7,14 @@ import { isKnownZip } from '../../geo/zips.js';
 import { VOICE_LANGUAGES, type VoicePrompt, voicePrompt } from '../../i18n/voice.js';
 import { fileVoiceReport } from '../../services/inbound-voice.js';
 import { admitSender } from '../../services/limits.js';
-import { field } from './verify.js';
+import { callSid, field } from './verify.js';
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
 export async function voiceRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
   const requireCall = (body: unknown, reply: FastifyReply) => {
-    if (field(body, 'From') && field(body, 'CallSid')) return true;
-    void reply.status(400).send({ error: 'From and CallSid are required' });
+    if (field(body, 'From') && callSid(body)) return true;
+    void reply.status(400).send({ error: 'From and CallSid (CA and 32 hex digits) are required' });
     return false;
   };
 
@@ -57,25 +57,26 @@ export async function voiceRoutes(app: FastifyInstance, { deps }: { deps: Deps }
     const zip = request.query.zip && /^\d{5}$/.test(request.query.zip) ? request.query.zip : null;
     const recordingUrl = field(request.body, 'RecordingUrl');
     const from = field(request.body, 'From') ?? '';
-    const callSid = field(request.body, 'CallSid') ?? '';
-    // Calls count against the same per-number report limit as texts (a replayed step is not counted twice).
-    const gate = deps.repos.inbound.get(callSid) ? null : (await admitSender(deps, from, { type: 'report', languageHint: null }, false)).gate;
-    const reportId =
-      gate && !gate.admit
-        ? null
-        : fileVoiceReport(deps, {
-            callSid,
-            from,
-            locale,
-            zip,
-            recordingUrl: recordingUrl && /^https?:\/\//.test(recordingUrl) ? recordingUrl : null,
-            flood: gate?.admit === true && gate.flood,
-          });
-    if (reportId) {
-      await deps.queues.processReport(reportId).catch((error: Error) => request.log.warn({ err: error.message }, 'voice report not queued now; the reconciler will'));
+    const sid = callSid(request.body) ?? '';
+    // Calls count against the same limits as texts; a replayed step is answered as before and not counted twice.
+    const seen = deps.repos.inbound.get(sid);
+    let refused = seen?.kind === 'refused';
+    if (!seen) {
+      const { gate, known } = await admitSender(deps, from, { type: 'report', languageHint: null }, false);
+      if (!gate.admit) {
+        refused = true;
+        deps.repos.inbound.record({ sid, contactId: known?.id ?? null, kind: 'refused', reply: null, receivedAt: deps.now() });
+      } else {
+        const recording = recordingUrl && /^https?:\/\//.test(recordingUrl) ? recordingUrl : null;
+        const reportId = fileVoiceReport(deps, { callSid: sid, from, locale, zip, recordingUrl: recording, flood: gate.flood });
+        if (reportId) {
+          await deps.queues.processReport(reportId).catch((error: Error) => request.log.warn({ err: error.message }, 'voice report not queued now; the reconciler will'));
+        }
+      }
     }
     const response = new twilio.twiml.VoiceResponse();
-    say(response, locale, 'thanks');
+    // A refused caller is told so: never "your report was received" for a report that was not kept.
+    say(response, locale, refused ? 'refused' : 'thanks');
     response.hangup();
     return voiceTwiml(reply, response);
   });

@@ -1,0 +1,109 @@
+// Backups: npm run db:backup copies the running database with SQLite's online backup and deletes its own backups
+// older than RETENTION_DAYS; the restore procedure of docs/DEPLOY.md brings the data back, readable with the keys.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runEntry } from '../support/processes.js';
+import { committeeWithMembers, MISSION_ZIPS, reportIncident } from '../support/scenario.js';
+import { startSystem, testKeys, type TestSystem } from '../support/system.js';
+
+let system: TestSystem | undefined;
+const folders: string[] = [];
+afterEach(async () => {
+  await system?.close();
+  system = undefined;
+  for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+});
+
+const DAY = 86_400_000;
+const folder = () => {
+  const path = mkdtempSync(join(tmpdir(), 'centinela-backup-'));
+  folders.push(path);
+  return path;
+};
+/** The backup file name's time, as db:backup writes it: 20261129T031500Z. */
+const stamp = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+
+describe('backups', () => {
+  it('item 6: db:backup copies the running database and prunes its own old backups; restored, the data is there and readable with the same keys', async () => {
+    const keys = testKeys();
+    system = await startSystem({ env: keys });
+    const s = system;
+    const dispatcher = await s.login();
+    await committeeWithMembers(s, dispatcher, { name: 'Mission', area: MISSION_ZIPS }, ['+14155551051', '+14155551052']);
+    await s.text('+14155551053', 'ICE van outside the laundromat 94110');
+    await s.idle();
+
+    const backups = folder();
+    const tooOld = `centinela-${stamp(Date.now() - (s.config.retentionDays + 1) * DAY)}.db`;
+    const recent = `centinela-${stamp(Date.now() - 2 * DAY)}.db`;
+    // Not its own: another name, another pattern, or the operator's own copy.
+    const others = [`other-${stamp(0)}.db`, 'centinela-before-upgrade.db', `centinela-${stamp(0)}.db.gpg`];
+    for (const name of [tooOld, recent, ...others]) writeFileSync(join(backups, name), 'not really a backup');
+
+    // The app keeps taking texts while the backup runs.
+    const env = { DATABASE_PATH: s.config.databasePath, ...keys };
+    const backup = runEntry('scripts/db-backup.ts', { cwd: s.dir, env, args: [join(backups, 'centinela.db')] });
+    const during = await Promise.all(['+14155551054', '+14155551055'].map((from) => s.sms(from, 'raid at the bus stop 94110')));
+    expect(during.map((r) => r.statusCode)).toEqual([200, 200]);
+    expect(await backup.exited).toBe(0);
+
+    const made = readdirSync(backups).filter((name) => /^centinela-\d{8}T\d{6}Z\.db$/.test(name) && name !== recent);
+    expect(made).toHaveLength(1);
+    const file = join(backups, made[0]!);
+    expect(backup.lines[0]).toBe(`backed up to ${file}`);
+    expect(readdirSync(backups).sort()).toEqual([made[0], recent, ...others].sort());
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    // Numbers are encrypted in the copy, as in the database.
+    const bytes = readFileSync(file).toString('latin1');
+    expect(bytes).toContain('ICE van outside the laundromat');
+    expect(bytes).not.toMatch(/4155551051|4155551052|4155551053/);
+
+    // The app stops and its data is gone; the restore procedure (docs/DEPLOY.md) puts the backup back.
+    await s.close();
+    system = undefined;
+    expect(existsSync(s.config.databasePath)).toBe(false);
+    const restoredPath = join(folder(), 'data', 'centinela.db');
+    const restore = runEntry('scripts/db-restore.ts', { cwd: backups, env: { ...env, DATABASE_PATH: restoredPath }, args: [file] });
+    expect(await restore.exited).toBe(0);
+    expect(restore.lines).toEqual([`restored ${file} to ${restoredPath}; start the app`]);
+
+    system = await startSystem({ env: { ...keys, DATABASE_PATH: restoredPath } });
+    const back = system;
+    const member = back.deps.repos.contacts.findByPhone('+14155551051');
+    expect(member && back.deps.repos.contacts.phoneOf(member)).toBe('+14155551051');
+    const dispatcher2 = await back.login();
+    expect((await dispatcher2.get('/api/committees')).json()).toEqual([expect.objectContaining({ name: 'Mission' })]);
+    expect((await dispatcher2.get('/api/reports')).json()).toEqual(expect.arrayContaining([expect.objectContaining({ text: 'ICE van outside the laundromat 94110' })]));
+    // The restored line reaches its members: an alert goes to both numbers.
+    const incidentId = await reportIncident(back, dispatcher2, '+14155551056', 'ICE at the corner of 24th and Folsom 94110');
+    expect((await dispatcher2.post(`/api/incidents/${incidentId}/confirm`, {})).statusCode).toBeLessThan(300);
+    const sent = await back.twilio.waitForSent(2);
+    expect(sent.map((m) => m.to).sort()).toEqual(['+14155551051', '+14155551052']);
+  });
+
+  it('db:restore refuses a backup the keys cannot open, and a database the app has open', async () => {
+    const keys = testKeys();
+    system = await startSystem({ env: keys });
+    const s = system;
+    await committeeWithMembers(s, await s.login(), { name: 'Mission', area: MISSION_ZIPS }, ['+14155551061']);
+    const backups = folder();
+    const env = { DATABASE_PATH: s.config.databasePath, ...keys };
+    const backup = runEntry('scripts/db-backup.ts', { cwd: s.dir, env, args: [join(backups, 'centinela.db')] });
+    expect(await backup.exited).toBe(0);
+    const file = join(backups, readdirSync(backups)[0]!);
+
+    const elsewhere = join(folder(), 'centinela.db');
+    const wrongKeys = runEntry('scripts/db-restore.ts', { cwd: backups, env: { ...testKeys(), DATABASE_PATH: elsewhere }, args: [file] });
+    expect(await wrongKeys.exited).toBe(1);
+    expect(wrongKeys.lines.join('\n')).toMatch(/do not open with DATA_KEY/);
+    expect(existsSync(elsewhere)).toBe(false);
+
+    const overRunning = runEntry('scripts/db-restore.ts', { cwd: backups, env, args: [file, '--replace'] });
+    expect(await overRunning.exited).toBe(1);
+    expect(overRunning.lines.join('\n')).toMatch(/stop the app/);
+    // The running app is untouched.
+    expect(s.deps.repos.contacts.findByPhone('+14155551061')).toBeDefined();
+  });
+});
