@@ -2,12 +2,18 @@
 // Copies the database with SQLite's online backup, safe while the app runs, to /backups/centinela-<UTC time>.db
 // (e.g. centinela-20261129T031500Z.db), then deletes its own earlier backups in that folder (the same name with
 // an older time) made more than RETENTION_DAYS ago: a backup must not keep data longer than the database does.
-// Phone numbers stay encrypted in the copy and the keys are not in it; report texts are plain. Restore with
-// npm run db:restore (docs/DEPLOY.md).
+// The copy gets the 24-hour wipe as of its own time before it is put in place, so it ties no report older than a
+// day to a number, even if the app's wipe is behind. Phone numbers stay encrypted in the copy and the keys are not
+// in it; report texts are plain. Restore with npm run db:restore (docs/DEPLOY.md).
 import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { createPhoneVault } from '../src/crypto/phones.js';
+import { openDatabase } from '../src/db/client.js';
+import { createRetentionRepository } from '../src/db/repositories/retention.js';
+import { createSeenRepository } from '../src/db/repositories/seen.js';
 import { configOrExit } from '../src/server.js';
+import { forgetReporterNumbers } from '../src/services/retention.js';
 
 const DAY_MS = 86_400_000;
 // Copied in one step: in WAL mode the copy reads one snapshot and writers are never blocked, so the backup can't
@@ -37,6 +43,20 @@ try {
   await source.backup(partial, { progress: () => ALL_PAGES });
 } finally {
   source.close();
+}
+// The app's own wipe, with this backup's time, on the copy; then VACUUM, so that no free page of the file keeps
+// what it unlinked (the connection deletes securely too, as the app's does).
+const copy = openDatabase(partial);
+try {
+  const repos = { retention: createRetentionRepository(copy), seen: createSeenRepository(copy, createPhoneVault(config.keys)) };
+  await forgetReporterNumbers({ repos, config, now: () => now });
+  copy.$client.exec('VACUUM');
+  copy.$client.close();
+} catch (error) {
+  // An unwiped copy is never left behind.
+  copy.$client.close();
+  for (const leftover of [partial, `${partial}-wal`, `${partial}-shm`]) rmSync(leftover, { force: true });
+  throw error;
 }
 renameSync(partial, file);
 process.stdout.write(`backed up to ${file}\n`);

@@ -1,6 +1,7 @@
 // npm run db:restore -- /backups/centinela-20261129T031500Z.db [--replace]
 // With the app stopped (web and workers): checks the backup (SQLite's integrity check; its phone numbers open with
-// this DATA_KEY), then puts it in place as DATABASE_PATH. An existing database is replaced only with --replace.
+// this DATA_KEY and hash under this HASH_KEY to what it stored), then puts it in place as DATABASE_PATH. An
+// existing database is replaced only with --replace.
 // Start the app afterwards: migrations bring an older backup up to date.
 import { chmodSync, copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -23,14 +24,23 @@ const copy = new Database(backup, { readonly: true, fileMustExist: true });
 try {
   const check = copy.pragma('integrity_check', { simple: true });
   if (check !== 'ok') fail(`${backup} is not a sound database (integrity check: ${String(check)})`);
-  // A backup whose numbers this DATA_KEY can't open would leave every member unreachable.
-  const sample = drizzle(copy, { schema }).select({ phoneEnc: schema.contacts.phoneEnc }).from(schema.contacts).where(isNotNull(schema.contacts.phoneEnc)).limit(1).get();
+  // A backup whose numbers this DATA_KEY can't open would leave every member unreachable; one whose hashes this
+  // HASH_KEY does not make would know no one who texts (members, STOPs), and keep texting those who said STOP.
+  const sample = drizzle(copy, { schema })
+    .select({ phoneEnc: schema.contacts.phoneEnc, phoneHash: schema.contacts.phoneHash })
+    .from(schema.contacts)
+    .where(isNotNull(schema.contacts.phoneEnc))
+    .limit(1)
+    .get();
   if (sample?.phoneEnc) {
+    const vault = createPhoneVault(config.keys);
+    let phone: string;
     try {
-      createPhoneVault(config.keys).decrypt(sample.phoneEnc);
+      phone = vault.decrypt(sample.phoneEnc);
     } catch {
       fail('the phone numbers in this backup do not open with DATA_KEY (or DATA_KEY_PREVIOUS): set the keys it was made with');
     }
+    if (vault.hash(phone) !== sample.phoneHash) fail('the phone numbers in this backup were not hashed with this HASH_KEY: set the HASH_KEY it was made with');
   }
 } finally {
   copy.close();

@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
+import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Deps } from './deps.js';
 import { authHooks } from './http/api/auth.js';
 import { committeeRoutes } from './http/api/committees.js';
@@ -20,6 +21,9 @@ const PUBLIC_API = new Set(['POST /api/session', 'GET /api/health']);
 
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: BODY_LIMIT, trustProxy: deps.config.trustProxy });
+  // Routes declare zod schemas for params, query, body and answers (src/http/schemas.ts).
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not found' }));
 
@@ -32,7 +36,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     guardApiRequest(request, deps.config.publicUrl);
   });
   authHooks(app, deps);
-  app.addHook('preHandler', async (request) => {
+  // Before validation: without a session the answer is 401, whatever the request holds.
+  app.addHook('preValidation', async (request) => {
     if (!request.url.startsWith('/api/') || PUBLIC_API.has(`${request.method} ${request.routeOptions.url ?? ''}`)) return;
     if (!request.user) throw new HttpError(401, 'sign in first');
   });

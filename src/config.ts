@@ -63,6 +63,7 @@ const envSchema = z.object({
   FLOOD_NEW_REPORTERS_PER_10_MIN: nonNegative.default(25),
   SESSION_TTL_HOURS: positive.default(12),
   MAINTENANCE_EVERY_MS: number().int().min(1000).default(60_000),
+  JOB_LOCK_MS: number().int().min(1000).default(30_000),
   SECURE_COOKIES: optionalText.pipe(bool.optional()),
 });
 
@@ -119,6 +120,8 @@ export interface Config {
   secureCookies: boolean;
   /** How often the worker role reconciles, expires, purges and backfills. */
   maintenanceEveryMs: number;
+  /** BullMQ's job lock and stalled-job check interval: a dead worker's running jobs run again within about twice this. */
+  jobLockMs: number;
 }
 
 /** Parses the environment; throws ConfigError with one line naming the variable that is wrong. */
@@ -199,6 +202,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     },
     sessionTtlHours: e.SESSION_TTL_HOURS,
     maintenanceEveryMs: e.MAINTENANCE_EVERY_MS,
+    jobLockMs: e.JOB_LOCK_MS,
     secureCookies: e.SECURE_COOKIES ?? publicUrl.startsWith('https://'),
   };
 }
@@ -229,10 +233,11 @@ function checkProduction(e: Env, publicUrl: string): void {
   if (url.pathname !== '/' || url.search !== '') {
     throw new ConfigError(`PUBLIC_URL must be an origin with no path, e.g. https://${url.host} (webhook signatures are checked against it plus the route)`);
   }
-  const keys = (['DATA_KEY', 'HASH_KEY', 'SESSION_SECRET'] as const).filter((name) => e[name] !== undefined);
+  // Compared as bytes: the same key written with or without padding, or in base64url, is still the same key.
+  const keys = (['DATA_KEY', 'HASH_KEY', 'SESSION_SECRET'] as const).flatMap((name) => (e[name] === undefined ? [] : [{ name, bytes: decodeKey(name, e[name]) }]));
   for (const [i, a] of keys.entries()) {
     for (const b of keys.slice(i + 1)) {
-      if (e[a] === e[b]) throw new ConfigError(`${a} and ${b} are the same key: give each its own (openssl rand -base64 32)`);
+      if (a.bytes.equals(b.bytes)) throw new ConfigError(`${a.name} and ${b.name} are the same key: give each its own (openssl rand -base64 32)`);
     }
   }
 }

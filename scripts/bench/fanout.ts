@@ -124,7 +124,7 @@ async function runScenario(fake: RemoteFakeTwilio, scenario: Scenario): Promise<
 
     // The ledger is written after the provider answers: let the last markSent land before counting.
     await waitForQueueIdle(deps, 'send', 30_000);
-    const ledgerSent = deps.repos.messages.countsByStatus(incidentId, 'alert')['sent'] ?? 0;
+    const ledgerSent = deps.repos.messages.countsByStatus(incidentId)['alert']?.sent ?? 0;
     const acceptedAt = [...answer.createdAt].sort((a, b) => a - b);
     return {
       others,

@@ -12,7 +12,7 @@ process.once('message', (env: Record<string, string>) => {
 async function start(env: Record<string, string>): Promise<void> {
   const config = loadConfig(env);
   const deps = createDeps(config, createLogger(config.logLevel));
-  const workers = await startWorkers(deps, { maintenanceEveryMs: 3600_000 });
+  const workers = await startWorkers(deps);
   // The bench is done (or gone): finish in-flight jobs and leave.
   process.once('disconnect', () => {
     void workers

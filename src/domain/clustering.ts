@@ -1,6 +1,6 @@
 // Which incident a placed report belongs to. Pure: candidates come in, a decision comes out.
 import { distanceMeters } from '../geo/distance.js';
-import type { IncidentStatus, LatLng } from './types.js';
+import { type IncidentStatus, type LatLng, OPEN_STATUSES } from './types.js';
 
 export interface ClusterCandidate extends LatLng {
   id: string;
@@ -27,7 +27,7 @@ export function chooseIncident(point: LatLng, at: number, candidates: ClusterCan
   for (const c of candidates) {
     const d = distanceMeters(point, c);
     if (d > rules.meters) continue;
-    if (['new', 'verifying', 'confirmed'].includes(c.status) && c.lastReportedAt >= windowStart) {
+    if (OPEN_STATUSES.includes(c.status) && c.lastReportedAt >= windowStart) {
       if (!nearestOpen || d < nearestOpen.d) nearestOpen = { id: c.id, d };
     } else if (c.status === 'dismissed' && (c.closedAt ?? 0) >= windowStart) {
       if (!nearestDismissed || d < nearestDismissed.d) nearestDismissed = { id: c.id, d };

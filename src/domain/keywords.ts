@@ -17,7 +17,6 @@ export type Command =
   | ({ type: 'report' } & Hint)
   | ({ type: 'empty' } & Hint);
 
-export type CommandType = Command['type'];
 
 const NOTE_MAX = 200;
 const LANG_REQUEST_MAX = 40;

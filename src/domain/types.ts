@@ -28,7 +28,10 @@ export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 export const INCIDENT_STATUSES = ['new', 'verifying', 'confirmed', 'dismissed', 'resolved', 'expired'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
-export const OPEN_STATUSES: readonly IncidentStatus[] = ['new', 'verifying', 'confirmed'];
+/** Not yet confirmed: nothing was broadcast; they expire if nobody confirms them. */
+export const UNCONFIRMED_STATUSES: readonly IncidentStatus[] = ['new', 'verifying'];
+/** Open incidents gather reports and can still be acted on. */
+export const OPEN_STATUSES: readonly IncidentStatus[] = [...UNCONFIRMED_STATUSES, 'confirmed'];
 
 export const MEMBER_ROLES = ['responder', 'verifier', 'coordinator'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ZodError, type ZodType } from 'zod';
+import { hasZodFastifySchemaValidationErrors, ResponseSerializationError } from 'fastify-type-provider-zod';
 
 /** An error a client caused: its message is shown as `{ error }` with this status. */
 export class HttpError extends Error {
@@ -13,25 +13,23 @@ export class HttpError extends Error {
 
 export const notFound = (what = 'not found') => new HttpError(404, what);
 
-/** Parses a body or query with a zod schema; a mismatch is a 400 naming the field. */
-export function parse<T>(schema: ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  throw new HttpError(400, describe(result.error));
-}
-
-function describe(error: ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'invalid request';
-  const path = issue.path.join('.');
-  return path ? `${path}: ${issue.message}` : issue.message;
-}
-
-/** One error handler: 4xx say what was wrong, 5xx say nothing internal. */
+/**
+ * One error handler: 4xx say what was wrong (a request that fails its route's schema names the field,
+ * `path: message`), 5xx say nothing internal. An answer that fails its own schema is our bug: logged, 500.
+ */
 export function errorHandler(error: FastifyError | HttpError | Error, request: FastifyRequest, reply: FastifyReply): void {
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const issue = error.validation[0];
+    const path = (issue?.instancePath ?? '').split('/').filter(Boolean).join('.');
+    const message = issue?.message ?? 'invalid request';
+    void reply.status(400).send({ error: path ? `${path}: ${message}` : message });
+    return;
+  }
   const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
   if (status >= 500) {
-    request.log.error({ err: { message: error.message, stack: error.stack } }, 'request failed');
+    // Which fields of the answer were wrong, never their values.
+    const issues = error instanceof ResponseSerializationError ? error.cause.issues.map((i) => ({ path: i.path.join('.'), code: i.code })) : undefined;
+    request.log.error({ err: { message: error.message, stack: error.stack }, ...(issues ? { issues } : {}) }, 'request failed');
     void reply.status(500).send({ error: 'internal error' });
     return;
   }

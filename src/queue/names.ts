@@ -18,7 +18,8 @@ export interface AlertJob {
   /** For `update`: which update (its ledger rows are keyed by it). */
   updateId?: string;
 }
-export type BroadcastKind = 'alert' | 'correction' | 'all_clear' | 'update';
+/** Corrections and all-clears are not jobs: they are written in the transaction that closes the incident. */
+export type BroadcastKind = 'alert' | 'update';
 
 export interface SendJob {
   messageId: string;

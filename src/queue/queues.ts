@@ -28,7 +28,7 @@ function inTime<T>(connection: Redis, add: () => Promise<T>): Promise<T> {
 
 export function createQueues(connection: Redis, prefix: string, retry: { attempts: number; baseMs: number }) {
   const defaults: JobsOptions = {
-    attempts: 8,
+    attempts: retry.attempts,
     // Capped exponential with jitter (see backoff.ts), so that many failed sends don't all come back at once.
     backoff: { type: CAPPED_BACKOFF, delay: retry.baseMs },
     removeOnComplete: true,
@@ -37,10 +37,7 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
   const options = { connection, prefix, defaultJobOptions: defaults };
   const reports = new Queue<ReportJob>(QUEUES.reports, options);
   const alerts = new Queue<AlertJob>(QUEUES.alerts, options);
-  const send = new Queue<SendJob>(QUEUES.send, {
-    ...options,
-    defaultJobOptions: { ...defaults, attempts: retry.attempts },
-  });
+  const send = new Queue<SendJob>(QUEUES.send, options);
   const maintenance = new Queue(QUEUES.maintenance, options);
 
   /**
@@ -48,10 +45,12 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
    * again (by the reconciler, a resume, a dispatcher's action) runs again. The failed set is bounded by KEEP_FAILED.
    */
   const dropFailed = async (queue: Queue, jobIds: string[]): Promise<void> => {
-    const failed = new Set(await queue.getRanges(['failed'], 0, -1));
-    if (failed.size === 0) return;
-    await Promise.all(jobIds.filter((id) => failed.has(id)).map((id) => queue.remove(id)));
+    const lookup = connection.pipeline();
+    for (const id of jobIds) lookup.zscore(queue.toKey('failed'), id);
+    const scores = (await lookup.exec()) ?? [];
+    await Promise.all(jobIds.filter((_, i) => scores[i]?.[1] != null).map((id) => queue.remove(id)));
   };
+  const sendJobs = (messageIds: string[]) => messageIds.map((messageId) => ({ name: 'send', data: { messageId }, opts: { jobId: `send-${messageId}` } }));
   const reportJob = (reportId: string) => ({ name: 'process', data: { reportId }, opts: { jobId: `report-${reportId}` } });
 
   return {
@@ -74,10 +73,12 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
         await dropFailed(alerts, [jobId]);
         return alerts.add(job.kind, job, { jobId });
       }),
-    /** Queues sends in the order given (nearest first for alerts). */
-    sendMessages: (messageIds: string[]) =>
+    /** Queues sends of rows just written, in the order given (nearest first for alerts). */
+    sendMessages: (messageIds: string[]) => inTime(connection, () => send.addBulk(sendJobs(messageIds))),
+    /** Sends queued again (the reconciler, a resume): a failed job of the same id is removed first. */
+    requeueSends: (messageIds: string[]) =>
       inTime(connection, async () => {
-        const jobs = messageIds.map((messageId) => ({ name: 'send', data: { messageId }, opts: { jobId: `send-${messageId}` } }));
+        const jobs = sendJobs(messageIds);
         await dropFailed(send, jobs.map((job) => job.opts.jobId));
         return send.addBulk(jobs);
       }),

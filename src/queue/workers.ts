@@ -20,15 +20,19 @@ export interface Workers {
   close(): Promise<void>;
 }
 
-export const MAINTENANCE_EVERY_MS = 60_000;
+/** How often the maintenance schedule is registered again (a Redis that came back empty has lost it). */
+const SCHEDULE_CHECK_MS = 60_000;
 
-export async function startWorkers(deps: Deps, options: { maintenanceEveryMs?: number } = {}): Promise<Workers> {
+export async function startWorkers(deps: Deps): Promise<Workers> {
   const connection = workerConnection(deps.config.redisUrl);
   connection.on('error', (error: Error) => deps.log.debug({ err: error.message }, 'worker redis error'));
   const base = (concurrency: number): WorkerOptions => ({
     connection,
     prefix: deps.config.queuePrefix,
     concurrency,
+    // A killed worker's running jobs are taken up again once their lock lapses, at the next stalled check.
+    lockDuration: deps.config.jobLockMs,
+    stalledInterval: deps.config.jobLockMs,
     settings: { backoffStrategy: cappedBackoff(deps.config.sms.retryBaseMs) },
   });
 
@@ -74,13 +78,13 @@ export async function startWorkers(deps: Deps, options: { maintenanceEveryMs?: n
   for (const worker of all) watch(deps, worker);
   // Registered at start and again every interval (an idempotent upsert), so a Redis that comes back empty gets
   // the schedule back without a restart; the first reconcile runs now.
-  const every = options.maintenanceEveryMs ?? deps.config.maintenanceEveryMs;
+  const every = deps.config.maintenanceEveryMs;
   const schedule = () =>
     deps.queues.maintenance
       .upsertJobScheduler('maintenance', { every })
       .catch((error: Error) => deps.log.warn({ err: error.message }, 'maintenance schedule not registered yet'));
   await schedule();
-  const keepScheduled = setInterval(() => void schedule(), Math.min(every, MAINTENANCE_EVERY_MS));
+  const keepScheduled = setInterval(() => void schedule(), Math.min(every, SCHEDULE_CHECK_MS));
   keepScheduled.unref();
   await reconcile(deps).catch((error: Error) => deps.log.warn({ err: error.message }, 'start-up reconcile failed'));
 
@@ -101,7 +105,10 @@ const CLOSE_TIMEOUT_MS = 10_000;
  * A job cut short is safe: its ledger row is claimed or in doubt, and is looked up before any resend.
  */
 async function closeWithin(worker: Worker, ms: number): Promise<void> {
-  if ((await orTimeout(worker.close(), ms)) === 'timeout') await worker.close(true);
+  if ((await orTimeout(worker.close(), ms)) !== 'timeout') return;
+  // Forcing can hang too (a blocking connection still reconnecting to a Redis that came back): the caller then
+  // disconnects the shared connection, which ends whatever is left.
+  await orTimeout(worker.close(true), ms);
 }
 
 /** BullMQ's limiter is global across workers of a queue; rates under 1/s stretch the window instead. */

@@ -16,7 +16,7 @@ export async function runBroadcast(deps: BroadcastDeps, job: AlertJob): Promise<
   const now = deps.now();
   const incident = deps.repos.incidents.get(job.incidentId);
   if (!incident) return 0;
-  const planned = job.kind === 'alert' ? planAlert(deps, incident, now) : planFollowUp(deps, incident, job);
+  const planned = job.kind === 'alert' ? planAlert(deps, incident, now) : planUpdate(deps, incident, job.updateId ?? '');
   if (planned === null) return 0;
   const written = inTransaction(deps.db, () => {
     // Re-read inside the write lock: a dismissal that landed while recipients were computed wins.
@@ -27,7 +27,7 @@ export async function runBroadcast(deps: BroadcastDeps, job: AlertJob): Promise<
   });
   if (!written) return 0;
   // Every unsent row of this broadcast, not only the ones written now: a crash between the two steps loses nothing.
-  const kind = ledgerKind(job);
+  const kind = job.kind === 'update' ? `update:${job.updateId ?? ''}` : 'alert';
   const pending = deps.repos.messages
     .ofIncident(incident.id)
     .filter((row) => row.kind === kind && row.status === 'queued')
@@ -62,11 +62,10 @@ function planAlert(deps: BroadcastDeps, incident: Incident, now: number): Planne
   });
 }
 
-/** Corrections, all-clears and updates go to exactly those the alert was handed over for. */
-function planFollowUp(deps: BroadcastDeps, incident: Incident, job: AlertJob): PlannedMessage[] {
-  const audience = job.kind === 'alert' ? [] : deps.repos.messages.handedOverContacts(incident.id, 'alert');
-  const updateText = job.updateId ? updateTextOf(deps, incident.id, job.updateId) : '';
-  return followUpMessages(deps, incident, ledgerKind(job), job.kind as BroadcastText, audience, updateText);
+/** An update goes to exactly those the alert was handed over for. */
+function planUpdate(deps: BroadcastDeps, incident: Incident, updateId: string): PlannedMessage[] {
+  const audience = deps.repos.messages.handedOverContacts(incident.id, 'alert');
+  return followUpMessages(deps, incident, `update:${updateId}`, 'update', audience, updateTextOf(deps, incident.id, updateId));
 }
 
 export type ClosingFollowUp = 'correction' | 'all_clear';
@@ -109,10 +108,6 @@ function followUpMessages(
     const locale = localeOf(deps, locales.get(contactId) ?? null);
     return { dedupeKey: `${kind}:${incident.id}:${contactId}`, incidentId: incident.id, contactId, kind, locale, body: texts(locale) };
   });
-}
-
-function ledgerKind(job: AlertJob): string {
-  return job.kind === 'update' ? `update:${job.updateId ?? ''}` : job.kind;
 }
 
 function updateTextOf(deps: BroadcastDeps, incidentId: string, updateId: string): string {

@@ -160,6 +160,8 @@ function report(ctx: Ctx, contact: Contact | null, sms: InboundSms, language: st
     flood: sms.flood ?? false,
     receivedAt: now,
   });
+  // Known to the flood rule from tomorrow on; a flood report vouches for nothing.
+  if (contact && !sms.flood) repos.seen.record(sms.from, now);
   return { kind: 'report', reply: say(ask ? 'report_ack_ask_location' : 'report_ack'), reportId: created.id };
 }
 
@@ -185,6 +187,7 @@ function join(ctx: Ctx, contact: Contact, command: Extract<Command, { type: 'joi
     },
     now,
   );
+  repos.seen.record(phone, now);
   return [committee.autoApprove ? 'join_active' : 'join_pending', { committee: committee.name }];
 }
 

@@ -41,6 +41,8 @@ export function fileVoiceReport(deps: Pick<Deps, 'db' | 'repos' | 'now'>, call: 
       flood: call.flood ?? false,
       receivedAt: now,
     });
+    // Known to the flood rule from tomorrow on; a flood report vouches for nothing.
+    if (contact && !call.flood) deps.repos.seen.record(call.from, now);
     deps.repos.inbound.record({ sid: call.callSid, contactId: contact?.id ?? null, kind: 'voice', reply: null, receivedAt: now });
     return report.id;
   });

@@ -2,7 +2,7 @@
 // alert fan-out is a job; a correction or all clear is written to the ledger with the status change).
 import { inTransaction } from '../db/client.js';
 import type { Deps } from '../deps.js';
-import type { IncidentStatus } from '../domain/types.js';
+import { type IncidentStatus, OPEN_STATUSES, UNCONFIRMED_STATUSES } from '../domain/types.js';
 import type { AlertJob } from '../queue/names.js';
 import { type ClosingFollowUp, planClosingFollowUp } from './broadcast.js';
 
@@ -12,18 +12,19 @@ export type ActionResult = 'done' | 'unchanged' | 'conflict' | 'not_found';
 
 export async function confirmIncident(deps: IncidentDeps, id: string, userId: string): Promise<ActionResult> {
   const now = deps.now();
-  const result = inTransaction(deps.db, (): ActionResult => {
+  const { result, fanOut } = inTransaction(deps.db, (): { result: ActionResult; fanOut: boolean } => {
     const incident = deps.repos.incidents.get(id);
-    if (!incident || incident.mergedIntoId) return 'not_found';
-    if (incident.status === 'confirmed') return 'unchanged';
-    if (incident.lat === null || !deps.repos.incidents.transition(id, ['new', 'verifying'], { status: 'confirmed', confirmedAt: now }, now)) {
-      return 'conflict';
+    if (!incident || incident.mergedIntoId) return { result: 'not_found', fanOut: false };
+    // Confirming again resends nothing; it only retries a fan-out that gave up (its ledger rows are unique).
+    if (incident.status === 'confirmed') return { result: 'unchanged', fanOut: incident.alertFailedAt !== null };
+    if (incident.lat === null || !deps.repos.incidents.transition(id, UNCONFIRMED_STATUSES, { status: 'confirmed', confirmedAt: now }, now)) {
+      return { result: 'conflict', fanOut: false };
     }
     deps.repos.incidents.addEvent(id, 'confirmed', now, {}, userId);
     deps.repos.audit.record('incident.confirm', now, { actorUserId: userId, target: id });
-    return 'done';
+    return { result: 'done', fanOut: true };
   });
-  if (result === 'done') await broadcast(deps, { incidentId: id, kind: 'alert' });
+  if (fanOut) await broadcast(deps, { incidentId: id, kind: 'alert' });
   return result;
 }
 
@@ -32,7 +33,7 @@ export async function confirmIncident(deps: IncidentDeps, id: string, userId: st
  * and a correction goes to everyone who got one.
  */
 export async function dismissIncident(deps: IncidentDeps, id: string, userId: string): Promise<ActionResult> {
-  return close(deps, id, userId, 'dismissed', ['new', 'verifying', 'confirmed'], 'correction');
+  return close(deps, id, userId, 'dismissed', OPEN_STATUSES, 'correction');
 }
 
 /** All clear, to exactly those the alert was handed over for; alerts not yet handed over are cancelled. */
@@ -45,7 +46,7 @@ async function close(
   id: string,
   userId: string,
   to: IncidentStatus,
-  from: IncidentStatus[],
+  from: readonly IncidentStatus[],
   followUp: ClosingFollowUp,
 ): Promise<ActionResult> {
   const now = deps.now();
@@ -91,7 +92,7 @@ export async function placeIncident(
   const result = inTransaction(deps.db, (): { result: ActionResult; confirmed?: boolean } => {
     const incident = deps.repos.incidents.get(id);
     if (!incident || incident.mergedIntoId) return { result: 'not_found' };
-    if (!['new', 'verifying', 'confirmed'].includes(incident.status)) return { result: 'conflict' };
+    if (!OPEN_STATUSES.includes(incident.status)) return { result: 'conflict' };
     const label = place.label?.trim() || `${place.lat.toFixed(5)}, ${place.lng.toFixed(5)}`;
     deps.repos.incidents.update(id, { lat: place.lat, lng: place.lng, label, precision: 'point', zip: null }, now);
     deps.repos.incidents.addEvent(id, 'placed', now, { label, by: 'dispatcher' }, userId);

@@ -28,8 +28,12 @@ export async function admitSender(
 ): Promise<{ gate: Admission; known: Contact | undefined }> {
   if (!isPhoneNumber(phone)) return { gate: await admitHiddenNumber(deps, command, hasMedia), known: undefined };
   const known = deps.repos.contacts.findByPhone(phone);
-  // "Seen lately" comes from the daily sets (src/db/repositories/seen.ts), not from a time kept on the contact.
-  const seenLately = deps.repos.seen.seenWithin(phone, deps.now(), deps.config.retentionDays);
+  // "Seen lately": an active member, or a number whose report (not a flood report) or JOIN was taken on an earlier
+  // day, by the daily sets (src/db/repositories/seen.ts) rather than a time kept on the contact. Texting HELP or
+  // STOP makes no number known, nor does anything sent today: a flood of fresh numbers stays a flood.
+  const seenLately =
+    (known !== undefined && deps.repos.contacts.isActiveMember(known.id)) ||
+    deps.repos.seen.seenBeforeToday(phone, deps.now(), deps.config.retentionDays);
   const gate = await admit(deps, deps.vault.hash(phone), seenLately, command, hasMedia);
   return { gate, known };
 }
@@ -122,10 +126,13 @@ async function counter(redis: Redis, key: string, ttlSeconds: number): Promise<n
   return count;
 }
 
-/** Counts a report from a number not seen before; raises (or keeps up) the flood warning past the threshold. */
+/**
+ * Counts a report from a number not seen before; raises (or keeps up) the flood warning past the threshold.
+ */
 async function countNewReporter(deps: LimitDeps, key: string, now: number): Promise<boolean> {
   const threshold = deps.config.limits.floodNewReportersPer10Min;
   if (threshold === 0) return false;
+  // Reports, as the setting says (each new number is also held to its own hourly report limit).
   const member = `${now}:${Math.random().toString(36).slice(2)}`;
   const results = (await deps.redis
     .multi()

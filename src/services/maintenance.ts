@@ -1,7 +1,8 @@
 // The worker role's periodic duties: expire stale incidents, close follow-up windows, and re-queue anything the
 // database says is unfinished, so that a lost Redis or a killed worker loses nothing.
 import type { Deps } from '../deps.js';
-import { PAUSE_KEY, sendLeaseMs } from './sending.js';
+import { UNCONFIRMED_STATUSES } from '../domain/types.js';
+import { claimRules, PAUSE_KEY } from './sending.js';
 
 type MaintenanceDeps = Pick<Deps, 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log'>;
 
@@ -12,7 +13,7 @@ export function expireIncidents(deps: MaintenanceDeps): number {
   const now = deps.now();
   const stale = deps.repos.incidents.staleUnconfirmed(now - deps.config.incidentExpireMinutes * 60_000);
   for (const incident of stale) {
-    if (deps.repos.incidents.transition(incident.id, ['new', 'verifying'], { status: 'expired', closedAt: now }, now)) {
+    if (deps.repos.incidents.transition(incident.id, UNCONFIRMED_STATUSES, { status: 'expired', closedAt: now }, now)) {
       deps.repos.incidents.addEvent(incident.id, 'expired', now);
       deps.events.incidentChanged(incident.id);
     }
@@ -30,8 +31,8 @@ export async function reconcile(deps: MaintenanceDeps): Promise<{ reports: numbe
   // Every unsent row, whatever its kind: alerts, and the corrections and all-clears written when an incident closed.
   let sends = 0;
   if (!deps.repos.systemState.get(PAUSE_KEY)) {
-    const rows = deps.repos.messages.unfinished(now, sendLeaseMs(deps.config.twilio.timeoutMs)).filter((row) => row.createdAt < now - GRACE_MS);
-    if (rows.length > 0) await deps.queues.sendMessages(rows.map((row) => row.id));
+    const rows = deps.repos.messages.unfinished(now, claimRules(deps.config)).filter((row) => row.createdAt < now - GRACE_MS);
+    if (rows.length > 0) await deps.queues.requeueSends(rows.map((row) => row.id));
     sends = rows.length;
   }
   deps.repos.users.deleteExpiredSessions(now);

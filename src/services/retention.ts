@@ -50,18 +50,7 @@ export async function purgeBefore(
     ['loginFailures', (limit) => retention.deleteLoginFailures(before, limit)],
     ['reporters', (limit) => retention.deleteReporters(before, limit)],
   ];
-  for (const [name, step] of steps) {
-    add(name, 0);
-    for (;;) {
-      const started = performance.now();
-      const removed = step(PURGE_BATCH);
-      add(name, removed);
-      if (removed < PURGE_BATCH) break;
-      // The lock is free and the event loop turns: webhooks, here or in the web process, get in.
-      const pause = Math.max(PURGE_PAUSE_MS, 2 * (performance.now() - started));
-      await new Promise((resolve) => setTimeout(resolve, pause));
-    }
-  }
+  await inBatches(steps, add);
   // The scheduled purge runs every minute: it leaves a line only when it removed something.
   if (options.quiet && Object.values(counts).every((n) => n === 0)) return counts;
   const now = deps.now();
@@ -71,13 +60,53 @@ export async function purgeBefore(
 }
 
 /**
- * The 24-hour wipe: a day after a report, nothing stored ties it to the number that sent it (see
- * contacts.forgetReporters); and the flood rule's daily "seen" sets older than RETENTION_DAYS go with their keys.
- * Returns how many numbers' ciphertexts were forgotten.
+ * The 24-hour wipe: a day after a report, nothing stored ties it to the number that sent it. The report, its
+ * inbound record and the conversation with its sender are unlinked or deleted (a member's report stays linked while
+ * its incident is open: see retention.unlinkReports); the ciphertext of anyone not a pending or active member is
+ * wiped; a number neither a member nor stopped is deleted once quiet since the cutoff; kept contacts' older times
+ * become one constant. And the flood rule's daily "seen" sets older than RETENTION_DAYS go with their keys.
+ *
+ * In batches, like the purge: a first run over RETENTION_DAYS of links never holds the write lock for long.
+ * `now` is the wipe's time (db:backup passes the time of its copy). Returns how many ciphertexts were forgotten.
  */
-export function forgetReporterNumbers(deps: RetentionDeps & Pick<Deps, 'config'>): number {
-  const now = deps.now();
-  const forgotten = deps.repos.contacts.forgetReporters(now - REPORTER_NUMBER_HOURS * 3_600_000);
-  deps.repos.seen.forgetBefore(deps.repos.seen.firstKeptDay(now, deps.config.retentionDays));
-  return forgotten;
+export async function forgetReporterNumbers(
+  deps: { repos: Pick<Deps['repos'], 'retention' | 'seen'> } & Pick<Deps, 'now' | 'config'>,
+  now = deps.now(),
+): Promise<number> {
+  const { retention, seen } = deps.repos;
+  const cutoff = now - REPORTER_NUMBER_HOURS * 3_600_000;
+  const counts: Record<string, number> = {};
+  // Links first: a contact is deleted only once nothing points at it.
+  await inBatches(
+    [
+      ['reports', (limit) => retention.unlinkReports(cutoff, limit)],
+      ['inbound', (limit) => retention.unlinkInbound(cutoff, limit)],
+      ['conversation', (limit) => retention.deleteReporterConversation(cutoff, limit)],
+      ['outbox', (limit) => retention.deleteOutboxOfNonMembers(cutoff, limit)],
+      ['ciphertexts', (limit) => retention.wipeCiphertexts(cutoff, limit)],
+      ['contacts', (limit) => retention.deleteQuietContacts(cutoff, limit)],
+      ['times', (limit) => retention.blurContactTimes(cutoff, limit)],
+    ],
+    (name, n) => (counts[name] = (counts[name] ?? 0) + n),
+  );
+  seen.forgetBefore(seen.firstKeptDay(now, deps.config.retentionDays));
+  return counts['ciphertexts'] ?? 0;
+}
+
+/**
+ * Runs each step until it does less than a full batch: one short transaction per batch, with a pause between them
+ * so that the lock is free and the event loop turns (webhooks, here or in the web process, get in).
+ */
+async function inBatches(steps: Array<[string, (limit: number) => number]>, add: (name: string, n: number) => void): Promise<void> {
+  for (const [name, step] of steps) {
+    add(name, 0);
+    for (;;) {
+      const started = performance.now();
+      const removed = step(PURGE_BATCH);
+      add(name, removed);
+      if (removed < PURGE_BATCH) break;
+      const pause = Math.max(PURGE_PAUSE_MS, 2 * (performance.now() - started));
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
 }

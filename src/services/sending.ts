@@ -17,6 +17,15 @@ export function sendLeaseMs(providerTimeoutMs: number): number {
 }
 export const PAUSE_KEY = 'sending_paused';
 
+/**
+ * Which rows the reconciler or a resume queues again: claims past their lease, and rows in doubt until they have
+ * been claimed three jobs' worth of attempts. Past that a row stays `unknown` (as shown) instead of being looked
+ * up at the provider every few minutes for ever.
+ */
+export function claimRules(config: Pick<Deps['config'], 'twilio' | 'sms'>): { leaseMs: number; max: number } {
+  return { leaseMs: sendLeaseMs(config.twilio.timeoutMs), max: 3 * config.sms.sendAttempts };
+}
+
 export type SendOutcome = 'sent' | 'already' | 'skipped' | 'busy' | 'paused' | 'expired' | 'failed' | 'found' | 'in-doubt';
 
 /**
@@ -162,7 +171,7 @@ export async function resumeSending(deps: Pick<Deps, 'repos' | 'now' | 'queues' 
   const now = deps.now();
   deps.repos.systemState.clear(PAUSE_KEY);
   deps.repos.audit.record('sending.resumed', now, { actorUserId: userId });
-  const rows = deps.repos.messages.unfinished(now, sendLeaseMs(deps.config.twilio.timeoutMs));
-  if (rows.length > 0) await deps.queues.sendMessages(rows.map((row) => row.id));
+  const rows = deps.repos.messages.unfinished(now, claimRules(deps.config));
+  if (rows.length > 0) await deps.queues.requeueSends(rows.map((row) => row.id));
   return rows.length;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { maskPhone, type PhoneVault } from '../crypto/phones.js';
 import type { createOutboxRepository } from '../db/repositories/misc.js';
 import type { SmsProvider } from './provider.js';
+import { parseTwilioStatusCallback } from './status.js';
 
 /** Development without Twilio: messages are kept in the outbox table instead of being sent. */
 export function createOutboxProvider(outbox: ReturnType<typeof createOutboxRepository>, vault: PhoneVault, now: () => number): SmsProvider {
@@ -21,5 +22,7 @@ export function createOutboxProvider(outbox: ReturnType<typeof createOutboxRepos
     async deleteMessage() {},
     async deleteMedia() {},
     async deleteRecording() {},
+    // Nothing posts callbacks for the outbox; a hand-made one (the simulator, curl) is read as Twilio's.
+    parseStatusCallback: parseTwilioStatusCallback,
   };
 }

@@ -1,4 +1,5 @@
 // What the rest of the system needs from an SMS provider. Twilio in production, the outbox in development.
+import type { MessageStatus } from '../db/schema.js';
 
 export interface OutgoingSms {
   to: string;
@@ -16,6 +17,17 @@ export interface ProviderInbound {
   receivedAt: number;
 }
 
+/** A delivery report, in our terms. */
+export interface DeliveryUpdate {
+  /** The provider's id of the message, as `send` returned it. */
+  sid: string;
+  /** The ledger status it means; null for a provider status the ledger does not track. */
+  status: MessageStatus | null;
+  errorCode: string | null;
+  /** What the error means for us (an account-wide one pauses sending); null without an error. */
+  errorKind: ProviderErrorKind | null;
+}
+
 export interface SmsProvider {
   readonly name: 'twilio' | 'outbox';
   /** Hands one message to the provider; resolves with the provider's id for it. Throws ProviderError. */
@@ -30,6 +42,8 @@ export interface SmsProvider {
   deleteMedia(messageSid: string, mediaSid: string): Promise<void>;
   /** Deletes a call recording; an unknown sid is no error. */
   deleteRecording(sid: string): Promise<void>;
+  /** Reads the provider's delivery status callback (its webhook's fields); null when it is not one. */
+  parseStatusCallback(fields: Readonly<Record<string, unknown>>): DeliveryUpdate | null;
 }
 
 /**

@@ -1,6 +1,7 @@
 import twilio from 'twilio';
 import { fromTwilioError } from './errors.js';
 import type { OutgoingSms, SmsProvider } from './provider.js';
+import { parseTwilioStatusCallback } from './status.js';
 
 export interface TwilioProviderOptions {
   accountSid: string;
@@ -85,6 +86,7 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
     deleteMessage: (sid) => ignoreNotFound(() => client.messages(sid).remove()),
     deleteMedia: (messageSid, mediaSid) => ignoreNotFound(() => client.messages(messageSid).media(mediaSid).remove()),
     deleteRecording: (sid) => ignoreNotFound(() => client.recordings(sid).remove()),
+    parseStatusCallback: parseTwilioStatusCallback,
   };
 }
 

@@ -40,6 +40,29 @@ describe('filing inbound messages the webhook missed', () => {
     expect(s.twilio.sent).toHaveLength(1);
   });
 
+  it('item 22: files a missed MMS with its photos, from Twilio\'s media list, and one with photos but no text', async () => {
+    const clock = new TestClock();
+    system = await startSystem({ clock });
+    const s = system;
+    const dispatcher = await s.login();
+
+    // Lost while the line was down: a report with two photos, and a photo alone (a report too).
+    const withText = s.twilio.addInbound({ from: '+14155551221', to: FROM_NUMBER, body: 'ICE van at the bakery 94103', numMedia: 2 });
+    const photoOnly = s.twilio.addInbound({ from: '+14155551222', to: FROM_NUMBER, body: '', numMedia: 1 });
+    clock.advance(3 * 60_000);
+    expect(await backfillInbound(s.deps)).toBe(2);
+    await s.idle();
+
+    // The same URLs Twilio's webhook would have carried as MediaUrl0, MediaUrl1.
+    const reports = (await dispatcher.get('/api/reports')).json() as Array<{ text: string; media: string[] }>;
+    expect(reports.map((r) => ({ text: r.text, media: r.media })).sort((a, b) => a.text.localeCompare(b.text))).toEqual([
+      { text: '', media: photoOnly.mediaUrls },
+      { text: 'ICE van at the bakery 94103', media: withText.mediaUrls },
+    ]);
+    expect(withText.mediaUrls).toHaveLength(2);
+    expect(await backfillInbound(s.deps)).toBe(0);
+  });
+
   it('does not file a message the rate limit refused', async () => {
     const clock = new TestClock();
     system = await startSystem({ clock, env: { LIMIT_REPORTS_PER_NUMBER_PER_HOUR: '1' } });

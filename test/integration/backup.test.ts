@@ -3,10 +3,11 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runEntry } from '../support/processes.js';
 import { committeeWithMembers, MISSION_ZIPS, reportIncident } from '../support/scenario.js';
-import { startSystem, testKeys, type TestSystem } from '../support/system.js';
+import { startSystem, TestClock, testKeys, type TestSystem } from '../support/system.js';
 
 let system: TestSystem | undefined;
 const folders: string[] = [];
@@ -83,7 +84,52 @@ describe('backups', () => {
     expect(sent.map((m) => m.to).sort()).toEqual(['+14155551051', '+14155551052']);
   });
 
-  it('db:restore refuses a backup the keys cannot open, and a database the app has open', async () => {
+  it('item 6: a backup ties no report older than 24 hours to its sender, even when the app’s own wipe has not run yet', async () => {
+    const keys = testKeys();
+    const clock = new TestClock();
+    clock.advance(-2 * DAY); // the line's first reports came two days ago
+    system = await startSystem({ env: keys, clock });
+    const s = system;
+    const dispatcher = await s.login();
+    await committeeWithMembers(s, dispatcher, { name: 'Mission', area: MISSION_ZIPS }, ['+14155551071']);
+    await reportIncident(s, dispatcher, '+14155551072', 'raid at the market 94110');
+    await reportIncident(s, dispatcher, '+14155551073', 'raid at the market 94110, two vans');
+    const old = ['+14155551072', '+14155551073'].map((phone) => s.deps.repos.contacts.findByPhone(phone)!);
+    clock.advance(2 * DAY);
+    await s.text('+14155551074', 'ICE van outside the laundromat 10001');
+    await s.idle();
+    const recent = s.deps.repos.contacts.findByPhone('+14155551074')!;
+    // The database itself still holds the old links: the app's wipe is behind (it had not run since).
+    const live = s.deps.db.$client.prepare('select contact_id from reports where contact_id is not null').all() as Array<{ contact_id: string }>;
+    expect(live.map((r) => r.contact_id).sort()).toEqual([...old.map((c) => c.id), recent.id].sort());
+
+    const backups = folder();
+    const backup = runEntry('scripts/db-backup.ts', { cwd: s.dir, env: { DATABASE_PATH: s.config.databasePath, ...keys }, args: [join(backups, 'centinela.db')] });
+    expect(await backup.exited).toBe(0);
+    const file = join(backups, readdirSync(backups)[0]!);
+
+    const copy = new Database(file, { readonly: true });
+    try {
+      // A backup holds the last 24 hours of links, and none older.
+      const reports = copy.prepare('select text, contact_id from reports order by text').all();
+      expect(reports).toEqual([
+        { text: 'ICE van outside the laundromat 10001', contact_id: recent.id },
+        { text: 'raid at the market 94110', contact_id: null },
+        { text: 'raid at the market 94110, two vans', contact_id: null },
+      ]);
+      expect(copy.prepare('select count(*) as n from inbound_messages where contact_id is not null').get()).toEqual({ n: 1 }); // the recent report's
+      expect(copy.prepare(`select count(*) as n from contacts where id in (?, ?)`).get(old[0]!.id, old[1]!.id)).toEqual({ n: 0 });
+      expect(copy.prepare('select count(*) as n from contacts where phone_enc is not null').get()).toEqual({ n: 2 }); // the member, the recent reporter
+    } finally {
+      copy.close();
+    }
+    // Nor anywhere in the file's bytes (free pages included): the old reporters' ids, hashes and ciphertexts.
+    const bytes = readFileSync(file).toString('latin1');
+    for (const contact of old) for (const needle of [contact.id, contact.phoneHash, contact.phoneEnc!]) expect(bytes.includes(needle), needle).toBe(false);
+    expect(bytes).toContain(recent.phoneEnc!);
+  });
+
+  it('item 6: db:restore refuses a backup the keys cannot open or whose numbers HASH_KEY does not hash, and a database the app has open', async () => {
     const keys = testKeys();
     system = await startSystem({ env: keys });
     const s = system;
@@ -98,6 +144,12 @@ describe('backups', () => {
     const wrongKeys = runEntry('scripts/db-restore.ts', { cwd: backups, env: { ...testKeys(), DATABASE_PATH: elsewhere }, args: [file] });
     expect(await wrongKeys.exited).toBe(1);
     expect(wrongKeys.lines.join('\n')).toMatch(/do not open with DATA_KEY/);
+    expect(existsSync(elsewhere)).toBe(false);
+
+    // item 6: the right DATA_KEY with another HASH_KEY would find no member or STOP by number: refused, in one line.
+    const wrongHashKey = runEntry('scripts/db-restore.ts', { cwd: backups, env: { ...keys, HASH_KEY: testKeys()['HASH_KEY']!, DATABASE_PATH: elsewhere }, args: [file] });
+    expect(await wrongHashKey.exited).toBe(1);
+    expect(wrongHashKey.lines).toEqual(['db:restore: the phone numbers in this backup were not hashed with this HASH_KEY: set the HASH_KEY it was made with']);
     expect(existsSync(elsewhere)).toBe(false);
 
     const overRunning = runEntry('scripts/db-restore.ts', { cwd: backups, env, args: [file, '--replace'] });

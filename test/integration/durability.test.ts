@@ -75,7 +75,7 @@ describe('durability', () => {
     // A row no worker can read (damaged, or written by a bug): every attempt throws.
     s.deps.db.$client.prepare("update reports set media = 'not json' where id = ?").run(report!.id);
 
-    workers = await startWorkers(s.deps, { maintenanceEveryMs: 3600_000 });
+    workers = await startWorkers(s.deps);
     const [reportsWorker] = workers.all;
     // BullMQ sets finishedOn only when it gives up (not on a failure it retries).
     for (;;) {
@@ -113,5 +113,50 @@ describe('durability', () => {
     await s.idle();
     expect(s.twilio.sent.map((m) => m.to).sort()).toEqual(members);
     expect((await dispatcher.get(`/api/incidents/${id}`)).json().alerts.alert).toEqual({ sent: 3 });
+  }, 60_000);
+
+  it('item 3: an alert fan-out that gave up is not planned again by the reconciler; confirming again retries it', async () => {
+    const clock = new TestClock();
+    const s = (system = await startSystem({ clock, env: { SMS_SEND_ATTEMPTS: '2' } }));
+    const dispatcher = await s.login();
+    await committeeWithMembers(s, dispatcher, { name: 'Mission', area: MISSION_ZIPS }, members);
+    const id = await reportIncident(s, dispatcher, reporter, 'raid at the bakery 94110');
+    // A committee area no fan-out can read (damaged, or written by a bug): every attempt throws.
+    const area = s.deps.db.$client.prepare('select area from committees').pluck().get() as string;
+    s.deps.db.$client.prepare("update committees set area = 'not json'").run();
+    expect((await dispatcher.post(`/api/incidents/${id}/confirm`, {})).statusCode).toBe(202);
+    await s.idle();
+    expect(s.deps.repos.incidents.get(id)?.alertFailedAt).not.toBeNull();
+    clock.advance(GRACE_MS + 1);
+    expect((await reconcile(s.deps)).broadcasts).toBe(0);
+    expect(s.twilio.sent).toHaveLength(0);
+
+    // Mended; the dispatcher confirms again: nothing is resent twice, everyone gets the alert once.
+    s.deps.db.$client.prepare('update committees set area = ?').run(area);
+    expect((await dispatcher.post(`/api/incidents/${id}/confirm`, {})).statusCode).toBe(200);
+    await s.twilio.waitForSent(members.length);
+    await s.idle();
+    expect(s.twilio.sent.map((m) => m.to).sort()).toEqual(members);
+    expect(s.deps.repos.incidents.get(id)?.alertFailedAt).toBeNull();
+  }, 60_000);
+
+  it('item 3: a row left in doubt is queued again a bounded number of times, then left unknown', async () => {
+    const clock = new TestClock();
+    const s = (system = await startSystem({ clock, env: { SMS_SEND_ATTEMPTS: '1' } }));
+    const dispatcher = await s.login();
+    await committeeWithMembers(s, dispatcher, { name: 'Mission', area: MISSION_ZIPS }, members.slice(0, 1));
+    const id = await reportIncident(s, dispatcher, reporter, 'raid at the bakery 94110');
+    s.twilio.failAll({ kind: 'malformed' });
+    expect((await dispatcher.post(`/api/incidents/${id}/confirm`, {})).statusCode).toBe(202);
+    await s.idle();
+    // One attempt per job, three jobs' worth in all: the first job and two rounds of the reconciler.
+    const rounds: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      clock.advance(GRACE_MS + 1);
+      rounds.push((await reconcile(s.deps)).sends);
+      await s.idle();
+    }
+    expect(rounds).toEqual([1, 1, 0, 0]);
+    expect((await dispatcher.get(`/api/incidents/${id}`)).json().alerts.alert).toEqual({ unknown: 1 });
   }, 60_000);
 });

@@ -828,7 +828,7 @@ describe('fuzz: hostile requests', () => {
     // Every hostile report, status callback and recording the fuzz got accepted is now processed by real workers:
     // none may make a report or alert job fail.
     const workerLogsFrom = system.logLines.length;
-    laterWorkers = await startWorkers(system.deps, { maintenanceEveryMs: 3600_000 });
+    laterWorkers = await startWorkers(system.deps);
     await system.idle(90_000);
     const failed = async (queue: { name: string; getFailed(start: number, end: number): Promise<Array<{ id?: string; failedReason: string; data: unknown }>> }) =>
       (await queue.getFailed(0, 4)).map((job) => `${queue.name} job ${job.id}: ${job.failedReason} ${JSON.stringify(job.data).slice(0, 300)}`);

@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fitSms } from '../../src/domain/sms-fit.js';
 import { t } from '../../src/i18n/index.js';
 import { JOINS_PER_NUMBER_PER_HOUR } from '../../src/services/limits.js';
-import { type ApiClient, startSystem, type TestSystem } from '../support/system.js';
+import { committeeWithMembers, MISSION_ZIPS } from '../support/scenario.js';
+import { type ApiClient, startSystem, TestClock, type TestSystem } from '../support/system.js';
 
 let system: TestSystem | undefined;
 afterEach(async () => {
@@ -100,8 +101,8 @@ describe('flood warning', () => {
     system = await startSystem({ env: { FLOOD_NEW_REPORTERS_PER_10_MIN: '3' } });
     const dispatcher: ApiClient = await system.login();
     // Reports spread over different ZIPs so each opens its own incident.
-    // A number the line knows from before the flood stays trusted during it.
-    await system.text('+14155550849', 'HELP');
+    // A number the line knows (an active member) stays trusted during the flood.
+    await committeeWithMembers(system, dispatcher, { name: 'Mission', area: MISSION_ZIPS }, ['+14155550849']);
     const zips = ['94110', '10001', '60601', '73301', '98101'];
     for (const [i, zip] of zips.entries()) await system.text(`+1415555083${i}`, `raid at the plant ${zip}`);
     // A new number with no location during the flood: no automatic "where is it?" SMS goes out.
@@ -123,6 +124,43 @@ describe('flood warning', () => {
     expect((await dispatcher.post('/api/flood/clear', {})).json()).toEqual({ active: false });
     await system.text('+14155550840', 'raid at the plant 94110'); // still above the threshold: it comes back
     expect((await dispatcher.get('/api/flood')).json().active).toBe(true);
+  });
+});
+
+describe('who counts as new to the line', () => {
+  it('item 15: texting HELP, STOP, START or LANG first makes no number known: a flood of such numbers is still marked flood', async () => {
+    const clock = new TestClock();
+    system = await startSystem({ clock, env: { FLOOD_NEW_REPORTERS_PER_10_MIN: '2' } });
+    const s = system;
+    const floodReports = () => (s.deps.db.$client.prepare('select count(*) as n from reports where flood = 1').get() as { n: number }).n;
+    const isFloodReport = async (phone: string, text = 'raid at the plant 94110') => {
+      const before = floodReports();
+      await s.text(phone, text);
+      return floodReports() > before;
+    };
+    const quietTenMinutes = () => clock.advance(11 * 60_000); // the flood window passes
+
+    // A new number's report before any flood: taken as a normal report (and so known from tomorrow on).
+    const regular = '+14155550870';
+    expect(await isFloodReport(regular, 'raid at the warehouse 10001')).toBe(false);
+    quietTenMinutes();
+    const member = '+14155550871';
+    await committeeWithMembers(s, await s.login(), { name: 'Mission', area: MISSION_ZIPS }, [member]);
+
+    // Each number first texts everything that is never limited, then reports: the third is over the threshold of 2.
+    const flooders = Array.from({ length: 5 }, (_, i) => `+1415555086${i}`);
+    for (const phone of flooders) for (const word of ['HELP', 'STOP', 'START', 'LANG es']) await s.text(phone, word);
+    const marks = [];
+    for (const phone of flooders) marks.push(await isFloodReport(phone));
+    expect(marks).toEqual([false, false, true, true, true]);
+    // An active member is known from the day they joined.
+    expect(await isFloodReport(member)).toBe(false);
+
+    // The next day: a number whose report was taken yesterday is known; one that only sent a flood report is not.
+    clock.advance(86_400_000);
+    for (const phone of ['+14155550880', '+14155550881', '+14155550882']) await s.text(phone, 'checkpoint on the highway 60601');
+    expect(await isFloodReport(regular)).toBe(false);
+    expect(await isFloodReport(flooders[4]!)).toBe(true);
   });
 });
 

@@ -131,6 +131,7 @@ describe('the 24-hour wipe of reporters', () => {
     clock.advance(REPORTER_NUMBER_HOURS * HOUR + 60_000);
     return forgetReporterNumbers(s.deps);
   };
+  const linkedReports = (s: TestSystem) => rows(s, 'select count(*) as n from reports where contact_id is not null')[0]?.['n'];
 
   it('item 15: after the wipe nothing in the database file ties an old report to its sender’s number, even with every key', async () => {
     const clock = new TestClock();
@@ -156,6 +157,10 @@ describe('the 24-hour wipe of reporters', () => {
     await s.twilio.waitForSent(1);
     await s.idle();
     expect(s.twilio.sent.map((m) => m.to)).toEqual([member]); // the member who reported is not alerted
+    // Closed: a member's report stays linked only while its incident is open (see the next test).
+    expect((await dispatcher.post(`/api/incidents/${incidentId}/resolve`, {})).statusCode).toBe(200);
+    await s.twilio.waitForSent(2);
+    await s.idle();
     const lastActivityAt = clock.now();
 
     const reporters = [reporter!, stopper!, memberReporter!];
@@ -165,7 +170,7 @@ describe('the 24-hour wipe of reporters', () => {
     const { code } = s.deps.repos.incidents.get(incidentId)!;
     const today = utcDay(firstReportAt);
 
-    wipe(s, clock);
+    await wipe(s, clock);
 
     // With every key: HASH_KEY's hash of each number, and its hash under each remaining day key.
     const identities = [
@@ -185,7 +190,7 @@ describe('the 24-hour wipe of reporters', () => {
         expect(Object.values(row).filter(nearReports), `${table}: ${text}`).toEqual([]);
       }
     }
-    expect(rows(s, 'select count(*) as n from reports where contact_id is not null')[0]).toEqual({ n: 0 });
+    expect(linkedReports(s)).toBe(0);
     // The number that was only a reporter is gone; the stopped one is kept (hash only), its times blurred.
     expect(s.deps.repos.contacts.findByPhone(reporter!)).toBeUndefined();
     expect(s.deps.repos.contacts.findByPhone(stopper!)).toMatchObject({ phoneEnc: null, stoppedAt: expect.any(Number) });
@@ -212,9 +217,47 @@ describe('the 24-hour wipe of reporters', () => {
     await reportIncident(s, dispatcher, '+14155550711', 'still there, 94110');
     const counts = async (client: ApiClient) => (await client.get(`/api/incidents/${id}`)).json() as { reportCount: number; distinctReporters: number };
     expect(await counts(dispatcher)).toMatchObject({ reportCount: 3, distinctReporters: 2 });
-    expect(wipe(s, clock)).toBe(2);
-    expect(rows(s, 'select count(*) as n from reports where contact_id is not null')[0]).toEqual({ n: 0 });
+    expect(await wipe(s, clock)).toBe(2);
+    expect(linkedReports(s)).toBe(0);
     expect(await counts(await s.login())).toMatchObject({ reportCount: 3, distinctReporters: 2 });
+  });
+
+  it('item 15: a member who reported is not alerted about their own report when its incident is confirmed or moved after the wipe; the link goes at the first wipe after it closes', async () => {
+    const clock = new TestClock();
+    // The incident stays open across the wipe, and a report a day later still joins it.
+    system = await startSystem({ clock, env: { CLUSTER_MINUTES: '4000', INCIDENT_EXPIRE_MINUTES: '4000' } });
+    const s = system;
+    const dispatcher = await s.login();
+    const [missionMember, missionReporter, oaklandReporter, oaklandMember, stranger] = ['+14155550721', '+14155550722', '+15105550723', '+15105550724', '+14155550725'];
+    await committeeWithMembers(s, dispatcher, { name: 'Mission', area: MISSION_ZIPS }, [missionMember!, missionReporter!]);
+    const oakland = { type: 'circle', center: { lat: 37.8044, lng: -122.2712 }, radiusMeters: 2000 };
+    await committeeWithMembers(s, dispatcher, { name: 'Oakland', area: oakland }, [oaklandReporter!, oaklandMember!], '94612');
+    clock.advance(HOUR);
+
+    const incidentId = await reportIncident(s, dispatcher, missionReporter!, 'raid at the market 94110');
+    expect(await reportIncident(s, dispatcher, oaklandReporter!, 'raid at the market 94110, two vans')).toBe(incidentId);
+    await wipe(s, clock);
+    const later = await s.login(); // a day on: a new session
+    expect(await reportIncident(s, later, stranger!, 'they are still at the market 94110')).toBe(incidentId);
+
+    expect((await later.post(`/api/incidents/${incidentId}/confirm`, {})).statusCode).toBe(202);
+    await s.twilio.waitForSent(1);
+    await s.idle();
+    expect(s.twilio.sent.map((m) => m.to)).toEqual([missionMember]);
+    // Moved into Oakland's area: its members are alerted, but not the one who reported it.
+    expect((await later.post(`/api/incidents/${incidentId}/location`, { lat: 37.8044, lng: -122.2712, label: 'Oakland market' })).statusCode).toBe(200);
+    await s.twilio.waitForSent(2);
+    await s.idle();
+    expect(s.twilio.sent.map((m) => m.to)).toEqual([missionMember, oaklandMember]);
+
+    // Open, the members' day-old reports were still linked; the first wipe after the incident closes unlinks them
+    // (the stranger's report is not a day old yet).
+    const linked = () => rows(s, 'select contact_id from reports where contact_id is not null').map((r) => r['contact_id']).sort();
+    const contactOf = (phone: string) => s.deps.repos.contacts.findByPhone(phone)!.id;
+    expect(linked()).toEqual([missionReporter!, oaklandReporter!, stranger!].map(contactOf).sort());
+    expect((await later.post(`/api/incidents/${incidentId}/resolve`, {})).statusCode).toBe(200);
+    await forgetReporterNumbers(s.deps);
+    expect(linked()).toEqual([contactOf(stranger!)]);
   });
 
   it('item 15: the seen sets and contacts keep no order or time of arrival', async () => {
@@ -222,7 +265,7 @@ describe('the 24-hour wipe of reporters', () => {
     system = await startSystem({ clock, workers: false });
     const s = system;
     const numbers = Array.from({ length: 12 }, (_, i) => `+141555507${50 + i}`);
-    for (const phone of numbers) await s.text(phone, 'HELP');
+    for (const phone of numbers) await s.text(phone, 'ICE at the corner of 24th and Mission 94110');
     const day = utcDay(clock.now());
     const stored = rows(s, 'select hash from seen_numbers where day = ? order by rowid', day).map((r) => String(r['hash']));
     const arrived = numbers.map((phone) => dayHash(s, day, phone));
@@ -253,16 +296,19 @@ describe('the 24-hour wipe of reporters', () => {
     };
     const [early, gone, recent] = ['+14155550731', '+14155550732', '+14155550733'];
     const firstDay = utcDay(clock.now());
-    await s.text(early, 'HELP');
-    await s.text(gone, 'HELP');
-    wipe(s, clock); // a day later: neither number has a contact row any more
+    const quietTenMinutes = () => clock.advance(11 * 60_000); // the flood window passes
+    expect(await isFloodReport(early)).toBe(false);
+    quietTenMinutes();
+    expect(await isFloodReport(gone)).toBe(false);
+    await wipe(s, clock); // a day later: neither number has a contact row any more
     expect(s.deps.repos.contacts.findByPhone(early)).toBeUndefined();
     await raiseFlood();
     expect(await isFloodReport(early)).toBe(false); // in yesterday's set: known, though nothing else remembers it
-    await s.text(recent, 'HELP');
+    quietTenMinutes();
+    expect(await isFloodReport(recent)).toBe(false);
 
     clock.advance(2 * DAY);
-    forgetReporterNumbers(s.deps);
+    await forgetReporterNumbers(s.deps);
     expect(rows(s, 'select day from seen_days where day <= ?', firstDay)).toEqual([]);
     expect(rows(s, 'select count(*) as n from seen_numbers where day <= ?', firstDay)[0]).toEqual({ n: 0 });
     await raiseFlood();
@@ -287,7 +333,7 @@ describe('the 24-hour wipe of reporters', () => {
     const reports = (await dispatcher.get('/api/reports')).json() as Array<{ location: { label: string } | null; locationText: string }>;
     expect(reports).toHaveLength(1);
     expect(reports[0]).toMatchObject({ location: { label: 'ZIP 94110' }, locationText: 'near 94110' });
-    // The number is in both days' sets, each under its own day's key.
-    expect(rows(s, 'select day from seen_numbers order by day').map((r) => r['day'])).toEqual([before, utcDay(clock.now())]);
+    // The number is in the set of its report's day, under that day's key; an answer is not a new report.
+    expect(rows(s, 'select day, hash from seen_numbers')).toEqual([{ day: before, hash: dayHash(s, before, reporter) }]);
   });
 });

@@ -84,6 +84,22 @@ describe('processes', () => {
     expect(production.lines).toEqual([expect.stringMatching(/DATA_KEY is required when NODE_ENV=production/)]);
   });
 
+  it('item 16: a malformed Twilio account SID, sender or TRUST_PROXY stops start-up with one line, no stack trace', async () => {
+    const cwd = tempDir();
+    const twilio = { TWILIO_ACCOUNT_SID: 'AC123', TWILIO_AUTH_TOKEN: 'token', TWILIO_FROM_NUMBER: '+15005550006', PORT: '0' };
+    const sid = start('src/main.ts', { cwd, env: twilio });
+    expect(await sid.exited).toBe(1);
+    expect(sid.lines).toEqual([expect.stringMatching(/^centinela: configuration error: TWILIO_ACCOUNT_SID must be AC followed by 32 hex digits/)]);
+
+    const from = start('src/main.ts', { cwd, env: { ...twilio, TWILIO_ACCOUNT_SID: `AC${'ab'.repeat(16)}`, TWILIO_FROM_NUMBER: '415 555 0100' } });
+    expect(await from.exited).toBe(1);
+    expect(from.lines).toEqual([expect.stringMatching(/^centinela: configuration error: TWILIO_FROM_NUMBER must be in E\.164 form/)]);
+
+    const proxy = start('src/server.ts', { cwd, env: { TRUST_PROXY: 'true', PORT: '0' } });
+    expect(await proxy.exited).toBe(1);
+    expect(proxy.lines).toEqual([expect.stringMatching(/^centinela: configuration error: TRUST_PROXY must be the reverse proxy's address/)]);
+  });
+
   it('runs the web and worker roles apart on one database, and user:create works while they run', async () => {
     const cwd = tempDir();
     const env = { PORT: '0', HOST: '127.0.0.1', QUEUE_PREFIX: `proc-${randomBytes(4).toString('hex')}` };

@@ -193,7 +193,8 @@ describe('flood reports on incidents', () => {
 
   it('item 10: each report says whether it came in a flood, and the incident counts flood reporters beside distinct reporters', async () => {
     const known = '+14155550601';
-    await system.text(known, 'HELP'); // seen by the line before the flood
+    // Known to the line before the flood: an active member.
+    await committeeWithMembers(system, dispatcher, { name: 'Mission', area: MISSION_ZIPS }, [known]);
     const newcomers = ['+14155550602', '+14155550603', '+14155550604', '+14155550605', '+14155550606'];
     for (const phone of newcomers) await system.text(phone, 'raid at the warehouse 94110');
     await system.text(known, 'raid at the warehouse 94110, I saw it too');
@@ -211,7 +212,7 @@ describe('flood reports on incidents', () => {
 
   it('item 10: an incident is flood while all its reporters are flood reporters; a known number’s report ends that', async () => {
     const known = '+14155550611';
-    await system.text(known, 'HELP');
+    await committeeWithMembers(system, dispatcher, { name: 'Mission', area: MISSION_ZIPS }, [known]);
     // The warning is raised by new numbers elsewhere (New York).
     for (const phone of ['+14155550612', '+14155550613', '+14155550614']) await system.text(phone, 'checkpoint on the highway 10001');
     const flooders = ['+14155550615', '+14155550616'];

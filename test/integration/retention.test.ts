@@ -90,11 +90,37 @@ describe('retention', () => {
     await committeeWithMembers(s, dispatcher, { name: 'Mission', area: MISSION_ZIPS }, ['+14155551011']);
     await s.text('+14155551012', 'ICE at the corner');
     expect(s.deps.repos.contacts.findByPhone('+14155551012')?.phoneEnc).not.toBeNull();
-    expect(forgetReporterNumbers(s.deps)).toBe(0);
+    expect(await forgetReporterNumbers(s.deps)).toBe(0);
     clock.advance(REPORTER_NUMBER_HOURS * 3_600_000 + 1000);
-    expect(forgetReporterNumbers(s.deps)).toBe(1);
+    expect(await forgetReporterNumbers(s.deps)).toBe(1);
     expect(s.deps.repos.contacts.findByPhone('+14155551012')).toBeUndefined();
     expect(s.deps.repos.contacts.findByPhone('+14155551011')?.phoneEnc).not.toBeNull();
+  });
+
+  it('item 15: the first 24-hour wipe over days of linked reports runs in batches while webhooks keep answering', async () => {
+    const clock = new TestClock();
+    system = await startSystem({ clock, workers: false });
+    const s = system;
+    // Two days of reports still linked to their senders (as after an upgrade): 3,000 reports and MessageSid records.
+    seedBacklog(s, clock.now() - 2 * DAY, 100);
+    const linked = () => (s.deps.db.$client.prepare('select count(*) as n from reports where contact_id is not null').get() as { n: number }).n;
+    expect(linked()).toBe(3000);
+
+    let finished = false;
+    const wiping = (async () => {
+      const forgotten = await forgetReporterNumbers(s.deps);
+      finished = true;
+      return forgotten;
+    })();
+    const reply = await s.sms('+14155551042', 'ICE at the corner of 24th and Mission 94110');
+    expect(reply.statusCode).toBe(200);
+    expect(finished).toBe(false);
+    expect(linked()).toBeGreaterThan(0);
+
+    await wiping;
+    // Everything a day old is unlinked; the report just texted keeps its sender for the follow-up.
+    expect(linked()).toBe(1);
+    expect(s.deps.db.$client.prepare('select count(*) as n from inbound_messages where contact_id is not null').get()).toEqual({ n: 1 });
   });
 
   it('npm run data:purge -- --before DATE purges on demand', async () => {

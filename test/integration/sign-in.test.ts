@@ -47,6 +47,21 @@ describe('console sign-in', () => {
 
   const codeAt = (secret: string) => generate({ secret, epoch: Math.floor(clock.now() / 1000) });
 
+  it('item 7: guesses from the address a dispatcher shares (a NAT, an office) do not slow her browser that signed in before', async () => {
+    await createUser('shared@example.org');
+    const office = '198.51.100.77';
+    const first = await signIn('shared@example.org', PASSWORD, { client: office });
+    expect(first.statusCode).toBe(204);
+    const device = cookie(first, 'centinela_device');
+
+    const guesses: number[] = [];
+    for (let i = 1; i <= 8; i++) guesses.push((await signIn('shared@example.org', `guess-${i}`, { client: office })).statusCode);
+    expect(guesses).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    // Another browser at the same address waits; hers, with her password, gets in at once.
+    expect((await signIn('shared@example.org', PASSWORD, { client: office })).statusCode).toBe(429);
+    expect((await signIn('shared@example.org', PASSWORD, { client: office, cookie: device })).statusCode).toBe(204);
+  });
+
   it('item 7: behind the proxy, a new X-Forwarded-For per try buys at most 20 guesses an hour; then only a device that signed in before gets in', async () => {
     await createUser('owner@example.org');
     const first = await signIn('owner@example.org', PASSWORD, { client: '198.51.100.20' });
@@ -110,7 +125,13 @@ describe('console sign-in', () => {
     const session = await signIn('careful@example.org', PASSWORD, { client: '198.51.100.40' });
     const client = apiClient(system.app, cookie(session, 'centinela_session'));
 
-    const started = await client.post('/api/session/totp', {});
+    // Turning it on takes the password, not the session alone; a wrong one ends the session.
+    const other = apiClient(system.app, cookie(await signIn('careful@example.org', PASSWORD, { client: '198.51.100.40' }), 'centinela_session'));
+    expect((await other.post('/api/session/totp', { password: 'not it' })).statusCode).toBe(403);
+    expect((await other.get('/api/health')).json()).toEqual({ status: 'ok' });
+    expect(system.deps.repos.users.findByEmail('careful@example.org')?.totpSecret).toBeNull();
+
+    const started = await client.post('/api/session/totp', { password: PASSWORD });
     expect(started.statusCode).toBe(200);
     const { secret, uri } = started.json<{ secret: string; uri: string }>();
     expect(uri).toMatch(/^otpauth:\/\/totp\/Centinela:careful%40example\.org\?secret=/);
@@ -123,7 +144,7 @@ describe('console sign-in', () => {
     expect((await client.post('/api/session/totp/confirm', { code: code === '000000' ? '111111' : '000000' })).statusCode).toBe(400);
     expect((await client.post('/api/session/totp/confirm', { code })).statusCode).toBe(204);
     // Replacing it needs a code from it.
-    expect((await client.post('/api/session/totp', {})).statusCode).toBe(409);
+    expect((await client.post('/api/session/totp', { password: PASSWORD })).statusCode).toBe(409);
 
     const noCode = await signIn('careful@example.org', PASSWORD, { client: '198.51.100.40' });
     expect(noCode.statusCode).toBe(401);

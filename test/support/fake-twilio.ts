@@ -1,24 +1,24 @@
 /**
- * A local, Twilio-compatible HTTP server for tests (node:http only).
- *
- * Point the REAL twilio SDK at it:
+ * A local, Twilio-compatible HTTP server for tests (node:http only), for the REAL twilio SDK:
  *
  *   const fake = await startFakeTwilio();
  *   const client = twilio(fake.accountSid, 'any-token');
  *   client.api.baseUrl = fake.url;
  *
- * It implements the Programmable Messaging endpoints the app uses (create / list / fetch /
- * update / delete messages, delete media and recordings) with Twilio's JSON shapes, and
- * lets tests inject faults (429s, 5xx, per-recipient permanent errors, outages, malformed
- * bodies, requests that never answer).
+ * It answers, with Twilio's JSON shapes, only what the app calls (src/sms/twilio-provider.ts): create and list
+ * messages (filters To and DateSent>), list a message's media, delete messages, media and recordings. A request
+ * it does not implement gets a 404 or a 400 that says so, never a made-up answer. Tests inject faults into
+ * creates: 429s and 5xx, per-recipient errors, outages, malformed answers, requests that never answer.
+ *
+ * Its segment count is its own (a test oracle must not be the code under test): no import from src/.
  */
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export const API_VERSION = '2010-04-01';
-export const DEFAULT_FAKE_ACCOUNT_SID = 'AC00000000000000000000000000000000';
+const API_VERSION = '2010-04-01';
+const ACCOUNT_SID = 'AC00000000000000000000000000000000';
 
 /** What to do instead of accepting a create request. */
 export type Fault =
@@ -31,20 +31,16 @@ export type Fault =
   /** Never answer (the socket is destroyed by close()). */
   | { kind: 'hang' };
 
-/** A message the fake accepted (answered 201). */
+/** A message the fake accepted. */
 export interface SentMessage {
   sid: string;
   to: string;
   /** null when only MessagingServiceSid was given (like Twilio). */
   from: string | null;
   messagingServiceSid: string | null;
-  /** '' when no Body was given. */
   body: string;
   statusCallback: string | null;
   validityPeriod: number | null;
-  mediaUrls: string[];
-  /** Every form parameter as sent (last value wins for repeated ones; see mediaUrls). */
-  params: Record<string, string>;
   createdAt: Date;
 }
 
@@ -61,16 +57,12 @@ export interface CreateAttempt {
   at: Date;
 }
 
-export interface FakeTwilioOptions {
-  /** Account SID the fake expects as basic-auth username and in URLs. Default DEFAULT_FAKE_ACCOUNT_SID. */
-  accountSid?: string;
-  /** If set, the basic-auth password must equal it too. By default any password is accepted. */
-  authToken?: string;
-  /**
-   * DELETE of a message / media / recording the fake never saw: 'not-found' (default, 404 like Twilio)
-   * or 'accept' (204 and recorded in `deleted`), handy when sids come from hand-written webhook payloads.
-   */
-  unknownDeletes?: 'not-found' | 'accept';
+/** An inbound message registered with addInbound. */
+export interface InboundMessage {
+  sid: string;
+  mediaSids: string[];
+  /** The media URLs Twilio gives for it (in a webhook's MediaUrl0…, and in the REST API without `.json`). */
+  mediaUrls: string[];
 }
 
 export interface FakeTwilio {
@@ -94,12 +86,12 @@ export interface FakeTwilio {
   failAll(fault: Fault | null): void;
   clearFaults(): void;
 
-  /** Register an inbound message (e.g. one a webhook test "received") so fetch/delete know its sid. */
-  addInbound(message: { from: string; to: string; body?: string; numMedia?: number; sid?: string }): {
-    sid: string;
-    mediaSids: string[];
-  };
-  /** Register a recording so DELETE .../Recordings/{sid}.json answers 204. */
+  /**
+   * Registers an inbound message (one a webhook test "received", or one the webhook missed), sent now, so that
+   * the message list, the media list and deletes know it. With media it is an MMS (an MM sid, like Twilio's).
+   */
+  addInbound(message: { from: string; to: string; body?: string; numMedia?: number; sid?: string }): InboundMessage;
+  /** Registers a recording so DELETE .../Recordings/{sid}.json answers 204. */
   addRecording(sid?: string): string;
 
   /** Resolves with a copy of `sent` as soon as `sent.length >= count`. */
@@ -131,38 +123,21 @@ interface StoredMessage {
   numSegments: number;
   mediaSids: string[];
   dateCreated: Date;
-  dateUpdated: Date;
   dateSent: Date | null;
 }
 
-interface Waiter {
-  reject: (error: Error) => void;
+interface StoredMedia {
+  messageSid: string;
+  contentType: string;
+  dateCreated: Date;
 }
 
-const DEFAULT_CODES: Record<number, number> = {
-  400: 20001,
-  401: 20003,
-  403: 20403,
-  404: 20404,
-  405: 20004,
-  429: 20429,
-  500: 20500,
-  502: 20502,
-  503: 20503,
-  504: 20504,
-};
-
+const DEFAULT_CODES: Record<number, number> = { 400: 20001, 401: 20003, 404: 20404, 405: 20004, 429: 20429, 500: 20500, 503: 20503 };
 const DEFAULT_MESSAGES: Record<number, string> = {
   20003: 'Authenticate',
   20429: 'Too Many Requests',
   20500: 'An internal server error has occurred',
   20503: 'Service unavailable',
-  21211: "The 'To' number is not a valid phone number.",
-  21408: 'Permission to send an SMS has not been enabled for the region indicated by the \'To\' number',
-  21610: 'Attempt to send to unsubscribed recipient',
-  21612: "The 'To' phone number is not currently reachable via SMS",
-  21614: "'To' number is not a valid mobile number",
-  30007: 'Message filtered',
 };
 
 const MALFORMED_BODY = '{"sid": "SM0123456789abcdef0123456789abcdef", "status": "queu';
@@ -172,25 +147,19 @@ const GSM7_BASIC = new Set(
 );
 const GSM7_EXTENDED = new Set('^{}\\[~]|€\f');
 
-/** SMS segment count the way carriers split: GSM-7 160/153, otherwise UCS-2 70/67 (UTF-16 units). */
+/** SMS segment count the way carriers split: GSM-7 160/153 septets, otherwise UCS-2 70/67 UTF-16 units. */
 export function countSegments(body: string): number {
   let septets = 0;
-  let gsm = true;
   for (const ch of body) {
     if (GSM7_BASIC.has(ch)) septets += 1;
     else if (GSM7_EXTENDED.has(ch)) septets += 2;
-    else {
-      gsm = false;
-      break;
-    }
+    else return body.length <= 70 ? 1 : Math.ceil(body.length / 67);
   }
-  if (gsm) return septets <= 160 ? 1 : Math.ceil(septets / 153);
-  const units = body.length;
-  return units <= 70 ? 1 : Math.ceil(units / 67);
+  return septets <= 160 ? 1 : Math.ceil(septets / 153);
 }
 
 /** Twilio's date format: RFC 2822 with a numeric zone, e.g. "Mon, 01 Jan 2024 00:00:00 +0000". */
-export function rfc2822(date: Date): string {
+function rfc2822(date: Date): string {
   return date.toUTCString().replace('GMT', '+0000');
 }
 
@@ -213,9 +182,15 @@ function checkFault(fault: Fault): Fault {
   return fault;
 }
 
-function errorBody(status: number, code?: number, message?: string): string {
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const json = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(json) });
+  res.end(json);
+}
+
+function sendError(res: ServerResponse, status: number, code?: number, message?: string): void {
   const c = code ?? DEFAULT_CODES[status] ?? 20000 + status;
-  return JSON.stringify({
+  sendJson(res, status, {
     code: c,
     message: message ?? DEFAULT_MESSAGES[c] ?? STATUS_CODES[status] ?? 'Error',
     more_info: `https://www.twilio.com/docs/errors/${c}`,
@@ -223,38 +198,48 @@ function errorBody(status: number, code?: number, message?: string): string {
   });
 }
 
-function sendJson(res: ServerResponse, status: number, json: string): void {
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(json),
-  });
-  res.end(json);
+function sendMalformed(res: ServerResponse): void {
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(MALFORMED_BODY) });
+  res.end(MALFORMED_BODY);
 }
 
-function sendError(res: ServerResponse, status: number, code?: number, message?: string): void {
-  sendJson(res, status, errorBody(status, code, message));
+/** A DateSent> value: "YYYY-MM-DD" (from the start of that UTC day) or an ISO date-time (at one-second resolution). */
+function parseSentAfter(value: string): number | null {
+  const t = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  return Number.isNaN(t) ? null : Math.floor(t / 1000) * 1000;
 }
 
-function sendNoContent(res: ServerResponse): void {
-  res.writeHead(204);
-  res.end();
-}
-
-/** Parses a DateSent filter value: "YYYY-MM-DD" (whole UTC day) or an ISO date-time. */
-function parseDateFilter(value: string): { start: number; end: number } | null {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    const start = Date.parse(`${value}T00:00:00Z`);
-    if (Number.isNaN(start)) return null;
-    return { start, end: start + 86_400_000 - 1 };
-  }
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) return null;
-  // Twilio filters at one-second resolution.
-  const start = Math.floor(t / 1000) * 1000;
-  return { start, end: start + 999 };
+/** Twilio's paging: the page asked for (PageSize, Page) and the fields the SDK follows. */
+function paged<T>(all: T[], query: URLSearchParams, path: string, kept: URLSearchParams) {
+  const sizeRaw = Number(query.get('PageSize') ?? 50);
+  const pageSize = Number.isInteger(sizeRaw) ? Math.min(Math.max(sizeRaw, 1), 1000) : 50;
+  const pageRaw = Number(query.get('Page') ?? 0);
+  const page = Number.isInteger(pageRaw) && pageRaw >= 0 ? pageRaw : 0;
+  const start = page * pageSize;
+  const items = all.slice(start, start + pageSize);
+  const pageUri = (n: number): string => {
+    const p = new URLSearchParams(kept);
+    p.set('PageSize', String(pageSize));
+    p.set('Page', String(n));
+    return `${path}?${p.toString()}`;
+  };
+  return {
+    items,
+    fields: {
+      end: items.length === 0 ? 0 : start + items.length - 1,
+      first_page_uri: pageUri(0),
+      next_page_uri: start + pageSize < all.length ? pageUri(page + 1) : null,
+      page,
+      page_size: pageSize,
+      previous_page_uri: page > 0 ? pageUri(page - 1) : null,
+      start,
+      uri: pageUri(page),
+    },
+  };
 }
 
 class FakeTwilioServer implements FakeTwilio {
+  readonly accountSid = ACCOUNT_SID;
   readonly sent: SentMessage[] = [];
   readonly deleted: string[] = [];
   readonly attempts: CreateAttempt[] = [];
@@ -263,21 +248,16 @@ class FakeTwilioServer implements FakeTwilio {
   private readonly server = createServer((req, res) => this.handle(req, res));
   private readonly emitter = new EventEmitter();
   private readonly messages = new Map<string, StoredMessage>();
-  private readonly media = new Map<string, string>(); // media sid -> message sid
+  private readonly media = new Map<string, StoredMedia>();
   private readonly recordings = new Set<string>();
-  private readonly waiters = new Set<Waiter>();
-  private readonly base: string;
+  private readonly waiters = new Set<(error: Error) => void>();
+  private readonly base = `/${API_VERSION}/Accounts/${ACCOUNT_SID}`;
   private queue: { fault: Fault; remaining: number }[] = [];
   private readonly perRecipient = new Map<string, Fault>();
   private outage: Fault | null = null;
   private closing: Promise<void> | null = null;
 
-  constructor(
-    readonly accountSid: string,
-    private readonly authToken: string | undefined,
-    private readonly unknownDeletes: 'not-found' | 'accept',
-  ) {
-    this.base = `/${API_VERSION}/Accounts/${accountSid}`;
+  constructor() {
     this.emitter.setMaxListeners(0);
     // Clients (Node's global agent) keep idle sockets 5 s or less; outlive them so a reused
     // socket is never closed under a request. close() destroys them anyway.
@@ -336,35 +316,32 @@ class FakeTwilioServer implements FakeTwilio {
       return head.fault;
     }
     if (this.outage) return this.outage;
-    if (to !== null) return this.perRecipient.get(to) ?? null;
-    return null;
+    return to === null ? null : (this.perRecipient.get(to) ?? null);
   }
 
   // ---- seeding --------------------------------------------------------------------------
 
-  addInbound(message: { from: string; to: string; body?: string; numMedia?: number; sid?: string }): {
-    sid: string;
-    mediaSids: string[];
-  } {
-    const sid = message.sid ?? `SM${hex32()}`;
-    const mediaSids = Array.from({ length: message.numMedia ?? 0 }, () => `ME${hex32()}`);
-    for (const m of mediaSids) this.media.set(m, sid);
+  addInbound(message: { from: string; to: string; body?: string; numMedia?: number; sid?: string }): InboundMessage {
+    const numMedia = message.numMedia ?? 0;
+    const sid = message.sid ?? `${numMedia > 0 ? 'MM' : 'SM'}${hex32()}`;
     const now = new Date();
+    const mediaSids = Array.from({ length: numMedia }, () => `ME${hex32()}`);
+    for (const m of mediaSids) this.media.set(m, { messageSid: sid, contentType: 'image/jpeg', dateCreated: now });
+    const body = message.body ?? '';
     this.messages.set(sid, {
       sid,
       to: message.to,
       from: message.from,
       messagingServiceSid: null,
-      body: message.body ?? '',
+      body,
       status: 'received',
       direction: 'inbound',
-      numSegments: countSegments(message.body ?? ''),
+      numSegments: countSegments(body),
       mediaSids,
       dateCreated: now,
-      dateUpdated: now,
       dateSent: now,
     });
-    return { sid, mediaSids };
+    return { sid, mediaSids, mediaUrls: mediaSids.map((m) => `${this.url}${this.base}/Messages/${sid}/Media/${m}`) };
   }
 
   addRecording(sid?: string): string {
@@ -401,28 +378,23 @@ class FakeTwilioServer implements FakeTwilio {
     if (list().length >= count) return Promise.resolve(list().slice());
     if (this.closing) return Promise.reject(new Error(`fake-twilio: closed while waiting for ${count} ${what}(s)`));
     return new Promise<T[]>((resolve, reject) => {
-      const waiter: Waiter = {
-        reject: (error) => {
-          cleanup();
-          reject(error);
-        },
+      const fail = (error: Error): void => {
+        cleanup();
+        reject(error);
       };
       const onEvent = (): void => {
-        if (list().length >= count) {
-          cleanup();
-          resolve(list().slice());
-        }
+        if (list().length < count) return;
+        cleanup();
+        resolve(list().slice());
       };
-      const timer = setTimeout(() => {
-        waiter.reject(new Error(`fake-twilio: timed out after ${timeoutMs} ms waiting for ${count} ${what}(s); ${this.describe()}`));
-      }, timeoutMs);
+      const timer = setTimeout(() => fail(new Error(`fake-twilio: timed out after ${timeoutMs} ms waiting for ${count} ${what}(s); ${this.describe()}`)), timeoutMs);
       const cleanup = (): void => {
         clearTimeout(timer);
         this.emitter.off(event, onEvent);
-        this.waiters.delete(waiter);
+        this.waiters.delete(fail);
       };
       this.emitter.on(event, onEvent);
-      this.waiters.add(waiter);
+      this.waiters.add(fail);
     });
   }
 
@@ -461,7 +433,7 @@ class FakeTwilioServer implements FakeTwilio {
       this.closing = new Promise<void>((resolve) => {
         this.server.close(() => resolve());
         this.server.closeAllConnections(); // idle keep-alive sockets and hung requests alike
-        for (const w of [...this.waiters]) w.reject(new Error('fake-twilio: closed while waiting'));
+        for (const fail of [...this.waiters]) fail(new Error('fake-twilio: closed while waiting'));
       });
     }
     return this.closing;
@@ -474,9 +446,8 @@ class FakeTwilioServer implements FakeTwilio {
     req.on('error', () => undefined); // client aborted mid-body; nothing to answer
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const raw = chunks.length === 0 ? '' : chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
       try {
-        this.route(req, res, raw);
+        this.route(req, res, Buffer.concat(chunks).toString('utf8'));
       } catch (err) {
         if (!res.headersSent) sendError(res, 500, 20500, `fake-twilio bug: ${(err as Error).message}`);
       }
@@ -484,76 +455,50 @@ class FakeTwilioServer implements FakeTwilio {
   }
 
   private route(req: IncomingMessage, res: ServerResponse, rawBody: string): void {
-    const fullUrl = req.url ?? '/';
-    const q = fullUrl.indexOf('?');
-    const path = q === -1 ? fullUrl : fullUrl.slice(0, q);
-    const query = new URLSearchParams(q === -1 ? '' : fullUrl.slice(q + 1));
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const path = url.pathname;
     const method = req.method ?? 'GET';
-    const parts = path.split('/'); // ['', '2010-04-01', 'Accounts', sid, ...]
-    const isCreate = method === 'POST' && parts.length === 5 && parts[4] === 'Messages.json';
-    const form = method === 'POST' ? new URLSearchParams(rawBody) : null;
+    const form = new URLSearchParams(method === 'POST' ? rawBody : '');
+    const isCreate = method === 'POST' && /^\/[^/]+\/Accounts\/[^/]+\/Messages\.json$/.test(path);
 
     if (!this.authorized(req.headers.authorization)) {
-      if (isCreate) this.attempt(form?.get('To') ?? null, 'rejected', 401, 20003, null);
-      sendError(res, 401, 20003, 'Authenticate');
-      return;
+      if (isCreate) this.attempt(form.get('To'), 'rejected', 401, 20003, null);
+      return sendError(res, 401, 20003, 'Authenticate');
     }
-    if (parts[1] !== API_VERSION || parts[2] !== 'Accounts' || parts[3] !== this.accountSid || parts.length < 5) {
-      this.notFound(res, path);
-      return;
-    }
-
-    const rest = parts.slice(4);
+    if (!path.startsWith(`${this.base}/`)) return this.notFound(res, path);
+    // ['Messages.json'], ['Messages', '{Sid}.json'], ['Messages', '{Sid}', 'Media.json'], …
+    const rest = path.slice(this.base.length + 1).split('/');
     const [first, second, third, fourth] = rest;
+    const sidOf = (part: string | undefined): string => (part?.endsWith('.json') ? part.slice(0, -5) : '');
 
     if (rest.length === 1 && first === 'Messages.json') {
-      if (method === 'POST') return this.createMessage(res, form!);
-      if (method === 'GET') return this.listMessages(res, query, path);
-      return this.methodNotAllowed(res);
+      if (method === 'POST') return this.createMessage(res, form);
+      if (method === 'GET') return this.listMessages(res, url.searchParams, path);
+    } else if (rest.length === 2 && first === 'Messages' && sidOf(second)) {
+      if (method === 'DELETE') return this.deleteMessage(res, sidOf(second), path);
+    } else if (rest.length === 3 && first === 'Messages' && second && third === 'Media.json') {
+      if (method === 'GET') return this.listMedia(res, second, url.searchParams, path);
+    } else if (rest.length === 4 && first === 'Messages' && third === 'Media' && sidOf(fourth)) {
+      const mediaSid = sidOf(fourth);
+      const known = this.media.get(mediaSid)?.messageSid === second;
+      if (method === 'DELETE') return this.deleteKnown(res, mediaSid, known, path, () => this.forgetMedia(mediaSid));
+    } else if (rest.length === 2 && first === 'Recordings' && sidOf(second)) {
+      const sid = sidOf(second);
+      if (method === 'DELETE') return this.deleteKnown(res, sid, this.recordings.has(sid), path, () => this.recordings.delete(sid));
+    } else {
+      return this.notFound(res, path);
     }
-    if (rest.length === 2 && first === 'Messages' && second?.endsWith('.json')) {
-      const sid = second.slice(0, -5);
-      if (method === 'GET') return this.fetchMessage(res, sid, path);
-      if (method === 'POST') return this.updateMessage(res, sid, form!, path);
-      if (method === 'DELETE') return this.deleteMessage(res, sid, path);
-      return this.methodNotAllowed(res);
-    }
-    if (rest.length === 4 && first === 'Messages' && third === 'Media' && fourth?.endsWith('.json')) {
-      if (method !== 'DELETE') return this.methodNotAllowed(res);
-      const mediaSid = fourth.slice(0, -5);
-      const known = this.media.get(mediaSid) === second;
-      return this.deleteKnown(res, mediaSid, known, path, () => {
-        this.media.delete(mediaSid);
-        const msg = this.messages.get(second!);
-        if (msg) msg.mediaSids = msg.mediaSids.filter((m) => m !== mediaSid);
-      });
-    }
-    // /Recordings/{Sid}.json and /Calls/{CallSid}/Recordings/{Sid}.json
-    const recordingFile =
-      rest.length === 2 && first === 'Recordings' ? second : rest.length === 4 && first === 'Calls' && third === 'Recordings' ? fourth : undefined;
-    if (recordingFile?.endsWith('.json')) {
-      if (method !== 'DELETE') return this.methodNotAllowed(res);
-      const sid = recordingFile.slice(0, -5);
-      return this.deleteKnown(res, sid, this.recordings.has(sid), path, () => this.recordings.delete(sid));
-    }
-    this.notFound(res, path);
+    sendError(res, 405, 20004, `fake-twilio does not implement ${method} ${path}`);
   }
 
   private authorized(header: string | undefined): boolean {
     if (!header?.startsWith('Basic ')) return false;
     const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    const user = colon === -1 ? decoded : decoded.slice(0, colon);
-    if (user !== this.accountSid) return false;
-    return this.authToken === undefined || decoded.slice(colon + 1) === this.authToken;
+    return decoded.split(':')[0] === this.accountSid;
   }
 
   private notFound(res: ServerResponse, path: string): void {
     sendError(res, 404, 20404, `The requested resource ${path} was not found`);
-  }
-
-  private methodNotAllowed(res: ServerResponse): void {
-    sendError(res, 405, 20004, 'Method not allowed');
   }
 
   private attempt(to: string | null, outcome: CreateAttempt['outcome'], status: number | null, code: number | null, sid: string | null): void {
@@ -565,7 +510,7 @@ class FakeTwilioServer implements FakeTwilio {
   private createMessage(res: ServerResponse, form: URLSearchParams): void {
     const to = form.get('To');
     const fault = this.takeFault(to);
-    const garble = fault !== undefined && fault !== null && !isStatusFault(fault) && fault.kind === 'accepted-garbled';
+    const garble = fault !== null && !isStatusFault(fault) && fault.kind === 'accepted-garbled';
     if (fault && !garble) {
       if (isStatusFault(fault)) {
         const code = fault.code ?? DEFAULT_CODES[fault.status] ?? 20000 + fault.status;
@@ -573,11 +518,9 @@ class FakeTwilioServer implements FakeTwilio {
         sendError(res, fault.status, code, fault.message);
       } else if (fault.kind === 'malformed') {
         this.attempt(to, 'malformed', 200, null, null);
-        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(MALFORMED_BODY) });
-        res.end(MALFORMED_BODY);
+        sendMalformed(res);
       } else {
-        this.attempt(to, 'hang', null, null, null);
-        // Never answer; close() destroys the socket.
+        this.attempt(to, 'hang', null, null, null); // never answered; close() destroys the socket
       }
       return;
     }
@@ -585,25 +528,19 @@ class FakeTwilioServer implements FakeTwilio {
     const from = form.get('From');
     const messagingServiceSid = form.get('MessagingServiceSid');
     const body = form.get('Body') ?? '';
-    const mediaUrls = form.getAll('MediaUrl');
     const reject = (code: number, message: string): void => {
       this.attempt(to, 'rejected', 400, code, null);
       sendError(res, 400, code, message);
     };
     if (!to) return reject(21604, "A 'To' phone number is required.");
-    if (!/^\+[1-9]\d{1,14}$/.test(to) && !/^[a-z]+:./.test(to)) {
-      return reject(21211, `The 'To' number ${to} is not a valid phone number.`);
-    }
+    if (!/^\+[1-9]\d{1,14}$/.test(to)) return reject(21211, `The 'To' number ${to} is not a valid phone number.`);
     if (!from && !messagingServiceSid) return reject(21603, "A 'From' phone number is required.");
-    if (!body && mediaUrls.length === 0 && !form.get('ContentSid')) return reject(21602, 'Message body is required.');
+    if (!body) return reject(21602, 'Message body is required.');
     if (body.length > 1600) return reject(21617, 'The concatenated message body exceeds the 1600 character limit.');
 
-    const sid = `SM${hex32()}`;
     const now = new Date();
-    const mediaSids = mediaUrls.map(() => `ME${hex32()}`);
-    for (const m of mediaSids) this.media.set(m, sid);
     const stored: StoredMessage = {
-      sid,
+      sid: `SM${hex32()}`,
       to,
       from: from || null,
       messagingServiceSid: messagingServiceSid || null,
@@ -612,48 +549,37 @@ class FakeTwilioServer implements FakeTwilio {
       status: from ? 'queued' : 'accepted',
       direction: 'outbound-api',
       numSegments: countSegments(body),
-      mediaSids,
+      mediaSids: [],
       dateCreated: now,
-      dateUpdated: now,
       dateSent: null,
     };
-    this.messages.set(sid, stored);
-
+    this.messages.set(stored.sid, stored);
     const validity = form.get('ValidityPeriod');
-    const params: Record<string, string> = {};
-    for (const [k, v] of form) params[k] = v;
     const sent: SentMessage = {
-      sid,
+      sid: stored.sid,
       to,
       from: stored.from,
       messagingServiceSid: stored.messagingServiceSid,
       body,
       statusCallback: form.get('StatusCallback'),
       validityPeriod: validity === null || validity === '' ? null : Number(validity),
-      mediaUrls,
-      params,
       createdAt: now,
     };
     this.sent.push(sent);
-    if (garble) {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(MALFORMED_BODY) });
-      res.end(MALFORMED_BODY);
-    } else {
-      sendJson(res, 201, JSON.stringify(this.toJson(stored)));
-    }
-    this.attempt(to, 'accepted', 201, null, sid);
+    if (garble) sendMalformed(res);
+    else sendJson(res, 201, this.messageJson(stored));
+    this.attempt(to, 'accepted', 201, null, stored.sid);
     this.emitter.emit('sent', sent);
   }
 
-  private toJson(m: StoredMessage): Record<string, unknown> {
-    const uri = `${this.base}/Messages/${m.sid}.json`;
+  private messageJson(m: StoredMessage): Record<string, unknown> {
     return {
       account_sid: this.accountSid,
       api_version: API_VERSION,
       body: m.body,
       date_created: rfc2822(m.dateCreated),
       date_sent: m.dateSent ? rfc2822(m.dateSent) : null,
-      date_updated: rfc2822(m.dateUpdated),
+      date_updated: rfc2822(m.dateCreated),
       direction: m.direction,
       error_code: null,
       error_message: null,
@@ -665,126 +591,79 @@ class FakeTwilioServer implements FakeTwilio {
       price_unit: 'USD',
       sid: m.sid,
       status: m.status,
-      subresource_uris: {
-        media: `${this.base}/Messages/${m.sid}/Media.json`,
-        feedback: `${this.base}/Messages/${m.sid}/Feedback.json`,
-      },
+      subresource_uris: { media: `${this.base}/Messages/${m.sid}/Media.json` },
       to: m.to,
-      uri,
+      uri: `${this.base}/Messages/${m.sid}.json`,
     };
   }
 
+  /** Newest first, like Twilio; filters To and DateSent> (what the app asks), and refuses any other. */
   private listMessages(res: ServerResponse, query: URLSearchParams, path: string): void {
+    const unknown = [...query.keys()].find((key) => !['To', 'DateSent>', 'PageSize', 'Page', 'PageToken'].includes(key));
+    if (unknown !== undefined) return sendError(res, 400, 20001, `fake-twilio does not implement the message list filter ${unknown}`);
     const to = query.get('To');
-    const from = query.get('From');
-    const ranges: { op: '=' | '<' | '>'; range: { start: number; end: number } }[] = [];
-    for (const [key, op] of [
-      ['DateSent', '='],
-      ['DateSent<', '<'],
-      ['DateSent>', '>'],
-    ] as const) {
-      const v = query.get(key);
-      if (v === null) continue;
-      const range = parseDateFilter(v);
-      if (!range) {
-        sendError(res, 400, 20001, `Invalid value for ${key}: ${v}`);
-        return;
-      }
-      ranges.push({ op, range });
-    }
-    const pageSizeRaw = Number(query.get('PageSize') ?? 50);
-    const pageSize = Number.isInteger(pageSizeRaw) ? Math.min(Math.max(pageSizeRaw, 1), 1000) : 50;
-    const pageRaw = Number(query.get('Page') ?? 0);
-    const page = Number.isInteger(pageRaw) && pageRaw >= 0 ? pageRaw : 0;
+    const afterRaw = query.get('DateSent>');
+    const after = afterRaw === null ? null : parseSentAfter(afterRaw);
+    if (afterRaw !== null && after === null) return sendError(res, 400, 20001, `Invalid value for DateSent>: ${afterRaw}`);
 
-    const matches: StoredMessage[] = [];
-    const all = [...this.messages.values()];
-    for (let i = all.length - 1; i >= 0; i--) {
-      const m = all[i]!;
-      if (to !== null && m.to !== to) continue;
-      if (from !== null && m.from !== from) continue;
-      // Queued messages have no date_sent yet; filter them by creation time instead.
-      const t = (m.dateSent ?? m.dateCreated).getTime();
-      let ok = true;
-      for (const { op, range } of ranges) {
-        if (op === '=' ? t < range.start || t > range.end : op === '<' ? t > range.end : t < range.start) {
-          ok = false;
-          break;
-        }
-      }
-      if (ok) matches.push(m);
-    }
+    const matches = [...this.messages.values()]
+      .reverse()
+      // Queued messages have no date_sent yet; they are filtered by creation time instead.
+      .filter((m) => (to === null || m.to === to) && (after === null || (m.dateSent ?? m.dateCreated).getTime() >= after));
+    const kept = new URLSearchParams();
+    if (to !== null) kept.set('To', to);
+    if (afterRaw !== null) kept.set('DateSent>', afterRaw);
+    const { items, fields } = paged(matches, query, path, kept);
+    sendJson(res, 200, { messages: items.map((m) => this.messageJson(m)), ...fields });
+  }
 
-    const start = page * pageSize;
-    const slice = matches.slice(start, start + pageSize);
-    const pageUri = (n: number): string => {
-      const p = new URLSearchParams();
-      if (to !== null) p.set('To', to);
-      if (from !== null) p.set('From', from);
-      for (const key of ['DateSent', 'DateSent<', 'DateSent>']) {
-        const v = query.get(key);
-        if (v !== null) p.set(key, v);
-      }
-      p.set('PageSize', String(pageSize));
-      p.set('Page', String(n));
-      return `${path}?${p.toString()}`;
-    };
-    const json = JSON.stringify({
-      messages: slice.map((m) => this.toJson(m)),
-      end: slice.length === 0 ? 0 : start + slice.length - 1,
-      first_page_uri: pageUri(0),
-      next_page_uri: start + pageSize < matches.length ? pageUri(page + 1) : null,
-      page,
-      page_size: pageSize,
-      previous_page_uri: page > 0 ? pageUri(page - 1) : null,
-      start,
-      uri: pageUri(page),
+  /** A message's media, as `media_list` (the key the SDK's MediaPage reads). */
+  private listMedia(res: ServerResponse, messageSid: string, query: URLSearchParams, path: string): void {
+    const message = this.messages.get(messageSid);
+    if (!message) return this.notFound(res, path);
+    const { items, fields } = paged(message.mediaSids, query, path, new URLSearchParams());
+    const mediaList = items.map((sid) => {
+      const media = this.media.get(sid);
+      return {
+        account_sid: this.accountSid,
+        content_type: media?.contentType ?? 'image/jpeg',
+        date_created: rfc2822(media?.dateCreated ?? message.dateCreated),
+        date_updated: rfc2822(media?.dateCreated ?? message.dateCreated),
+        parent_sid: messageSid,
+        sid,
+        uri: `${this.base}/Messages/${messageSid}/Media/${sid}.json`,
+      };
     });
-    sendJson(res, 200, json);
+    sendJson(res, 200, { media_list: mediaList, ...fields });
   }
 
-  private fetchMessage(res: ServerResponse, sid: string, path: string): void {
-    const m = this.messages.get(sid);
-    if (!m) return this.notFound(res, path);
-    sendJson(res, 200, JSON.stringify(this.toJson(m)));
-  }
-
-  /** Twilio only allows redacting the body (Body="") or canceling a scheduled message. */
-  private updateMessage(res: ServerResponse, sid: string, form: URLSearchParams, path: string): void {
-    const m = this.messages.get(sid);
-    if (!m) return this.notFound(res, path);
-    const body = form.get('Body');
-    const status = form.get('Status');
-    if (body !== null) m.body = body;
-    if (status !== null) m.status = status;
-    m.dateUpdated = new Date();
-    sendJson(res, 200, JSON.stringify(this.toJson(m)));
+  private forgetMedia(mediaSid: string): void {
+    const messageSid = this.media.get(mediaSid)?.messageSid;
+    this.media.delete(mediaSid);
+    const message = messageSid === undefined ? undefined : this.messages.get(messageSid);
+    if (message) message.mediaSids = message.mediaSids.filter((m) => m !== mediaSid);
   }
 
   private deleteMessage(res: ServerResponse, sid: string, path: string): void {
-    const m = this.messages.get(sid);
-    this.deleteKnown(res, sid, m !== undefined, path, () => {
+    const message = this.messages.get(sid);
+    this.deleteKnown(res, sid, message !== undefined, path, () => {
+      for (const media of message?.mediaSids ?? []) this.media.delete(media);
       this.messages.delete(sid);
-      for (const media of m?.mediaSids ?? []) this.media.delete(media);
     });
   }
 
+  /** 204 and recorded in `deleted`, or 404 like Twilio for a sid it never had (or no longer has). */
   private deleteKnown(res: ServerResponse, sid: string, known: boolean, path: string, remove: () => void): void {
-    if (!known) {
-      const alreadyDeleted = this.deleted.includes(sid);
-      if (this.unknownDeletes === 'not-found' || alreadyDeleted) return this.notFound(res, path);
-    } else {
-      remove();
-    }
+    if (!known) return this.notFound(res, path);
+    remove();
     this.deleted.push(sid);
-    sendNoContent(res);
+    res.writeHead(204);
+    res.end();
   }
 }
 
-export async function startFakeTwilio(options: FakeTwilioOptions = {}): Promise<FakeTwilio> {
-  const accountSid = options.accountSid ?? DEFAULT_FAKE_ACCOUNT_SID;
-  if (!accountSid.startsWith('AC')) throw new TypeError('fake-twilio: accountSid must start with AC (the SDK insists)');
-  const fake = new FakeTwilioServer(accountSid, options.authToken, options.unknownDeletes ?? 'not-found');
+export async function startFakeTwilio(): Promise<FakeTwilio> {
+  const fake = new FakeTwilioServer();
   await fake.listen();
   return fake;
 }

@@ -80,7 +80,12 @@ export async function startProcessSystem(options: { members: number; env?: Recor
     TWILIO_AUTH_TOKEN: AUTH_TOKEN,
     TWILIO_FROM_NUMBER: FROM_NUMBER,
     TWILIO_API_BASE_URL: proxy.url,
-    TWILIO_TIMEOUT_MS: '5000',
+    // Test time: what the roles wait out after a fault, short, so that a scenario takes seconds, not minutes. The
+    // send claim lease is 2×TWILIO_TIMEOUT_MS + 10 s (14 s); a killed worker's jobs run again within 2×JOB_LOCK_MS;
+    // the reconciler passes every second.
+    TWILIO_TIMEOUT_MS: '2000',
+    JOB_LOCK_MS: '3000',
+    MAINTENANCE_EVERY_MS: '1000',
     SMS_RATE_PER_SECOND: '50',
     SMS_RETRY_BASE_MS: '100',
     LOG_LEVEL: 'info',
@@ -150,7 +155,7 @@ export async function startProcessSystem(options: { members: number; env?: Recor
       system.web = web;
       webPort = listeningPort(await web.waitForLine(/listening at/, START_TIMEOUT_MS));
       // The web role listens before its Redis connection is ready, and a report queued in that moment waits for
-      // the reconciler's next pass (up to a minute): a test starts once health says Redis answers.
+      // the reconciler's next pass: a test starts once health says Redis answers.
       const deadline = Date.now() + START_TIMEOUT_MS;
       while ((await system.health()).body['redis'] !== 'ok') {
         if (Date.now() > deadline) throw new Error('the web role never reached Redis');

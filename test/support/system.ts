@@ -83,6 +83,8 @@ export async function startSystem(options: { env?: Record<string, string>; worke
     SMS_RATE_PER_SECOND: '0',
     SMS_RETRY_BASE_MS: '50',
     LOG_LEVEL: 'debug',
+    // The maintenance schedule is left to tests that call it: an hourly tick never fires during a test.
+    MAINTENANCE_EVERY_MS: '3600000',
     ...testKeys(),
     ...options.env,
   };
@@ -97,8 +99,7 @@ export async function startSystem(options: { env?: Record<string, string>; worke
   const deps = createDeps(config, createLogger(config.logLevel, sink), { now: options.clock?.now });
   const app = await buildApp(deps);
   await app.ready();
-  // The maintenance schedule is left to tests that call it: an hourly tick never fires during a test.
-  const workers = options.workers === false ? null : await startWorkers(deps, { maintenanceEveryMs: 3600_000 });
+  const workers = options.workers === false ? null : await startWorkers(deps);
 
   // Every number and longer text sent in is remembered: at close, no log line may contain any of them.
   const secrets = new Set<string>();

@@ -76,6 +76,7 @@ describe('loadConfig', () => {
       [{ ...production, PUBLIC_URL: 'https://alerts.example.org/centinela' }, /^PUBLIC_URL must be an origin with no path, e\.g\. https:\/\/alerts\.example\.org/],
       [{ ...production, HASH_KEY: keys.DATA_KEY }, /^DATA_KEY and HASH_KEY are the same key/],
       [{ ...production, SESSION_SECRET: keys.HASH_KEY }, /^HASH_KEY and SESSION_SECRET are the same key/],
+      [{ ...production, SESSION_SECRET: keys.HASH_KEY.replace(/=+$/, '') }, /^HASH_KEY and SESSION_SECRET are the same key/],
       [{ ...production, SMS_RATE_PER_SECOND: 'ten' }, /^SMS_RATE_PER_SECOND: must be a number \(got "ten"\)/],
       [{ ...production, RETENTION_DAYS: '30d' }, /^RETENTION_DAYS: must be a number/],
       [{ ...keys, TRUST_PROXY: 'true' }, /^TRUST_PROXY must be the reverse proxy's address or CIDR \(e\.g\. TRUST_PROXY=127\.0\.0\.1/],

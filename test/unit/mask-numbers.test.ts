@@ -8,6 +8,10 @@ describe('maskPhoneNumbers', () => {
     expect(maskPhoneNumbers('su número (415) 555-0123, migra en 94110')).toBe('su número (•••) •••-0123, migra en 94110');
     expect(maskPhoneNumbers('text +14155550199 or 415.555.0100')).toBe('text +•••••••0199 or •••.•••.0100');
     expect(maskPhoneNumbers('tawagan si Ana 4155550199 at +52 55 1234 5678')).toBe('tawagan si Ana ••••••0199 at +•• •• •••• 5678');
+    // Two numbers side by side: neither shelters the other.
+    expect(maskPhoneNumbers('call 415.555.0100, 415.555.0101 now')).toBe('call •••.•••.0100, •••.•••.0101 now');
+    expect(maskPhoneNumbers('415-555-0199,415-555-0188')).toBe('•••-•••-0199,•••-•••-0188');
+    expect(maskPhoneNumbers('415-555-0199 ext 12')).toBe('•••-•••-0199 ext 12');
   });
 
   it('item 14: never masks inside links, coordinates or ZIP+4 codes, nor ZIPs, street numbers or times', () => {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
-import type { IncidentStatus } from '../../domain/types.js';
+import { type IncidentStatus, OPEN_STATUSES, UNCONFIRMED_STATUSES } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { incidentEvents, incidents } from '../schema.js';
@@ -16,7 +16,7 @@ export function createIncidentsRepository(db: Db) {
     .from(incidents)
     .where(
       and(
-        inArray(incidents.status, ['new', 'verifying', 'confirmed', 'dismissed']),
+        inArray(incidents.status, [...OPEN_STATUSES, 'dismissed']),
         isNotNull(incidents.lat),
         isNull(incidents.mergedIntoId),
         gte(incidents.lastReportedAt, sql.placeholder('since')),
@@ -86,7 +86,7 @@ export function createIncidentsRepository(db: Db) {
       return db
         .select()
         .from(incidents)
-        .where(and(inArray(incidents.status, ['new', 'verifying']), isNull(incidents.mergedIntoId), lt(incidents.lastReportedAt, cutoff)))
+        .where(and(inArray(incidents.status, [...UNCONFIRMED_STATUSES]), isNull(incidents.mergedIntoId), lt(incidents.lastReportedAt, cutoff)))
         .all();
     },
 

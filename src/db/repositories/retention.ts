@@ -1,6 +1,7 @@
 // What retention deletes, in small batches: each call is one short write transaction, so webhooks (in this
-// process or another) never wait behind a whole purge for the write lock.
-import { and, eq, inArray, isNull, lt, notExists, or, sql, type SQL } from 'drizzle-orm';
+// process or another) never wait behind a whole purge (or the 24-hour wipe) for the write lock.
+import { and, eq, gt, inArray, isNotNull, isNull, lt, notExists, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { OPEN_STATUSES } from '../../domain/types.js';
 import { type Db, inTransaction } from '../client.js';
 import {
   contacts,
@@ -15,7 +16,18 @@ import {
   responses,
 } from '../schema.js';
 
+/**
+ * What a kept contact's timestamps older than the wipe's cutoff become: one constant for everyone, so that no kept
+ * contact (a member, a stopped number) can be matched to a report by time. Truthy, like any real time.
+ */
+export const LONG_AGO = 1;
+
+/** What the line sends a reporter in the conversation about their report (not alerts to members). */
+const REPORTER_CONVERSATION = ['location_question', 'reply'];
+
 export function createRetentionRepository(db: Db) {
+  /** Contacts of pending or active members: their numbers are kept, and their reports linked while needed. */
+  const currentMembers = () => db.select({ id: members.contactId }).from(members).where(inArray(members.status, ['pending', 'active']));
   /** Incidents whose last activity is older than `before`: they go with everything attached to them. */
   const oldIncidents = (before: number) => db.select({ id: incidents.id }).from(incidents).where(lt(incidents.updatedAt, before));
 
@@ -91,6 +103,91 @@ export function createRetentionRepository(db: Db) {
         notExists(db.select({ sid: inboundMessages.sid }).from(inboundMessages).where(eq(inboundMessages.contactId, contacts.id))),
       );
       return inTransaction(db, () => db.delete(contacts).where(inArray(contacts.id, db.select({ id: contacts.id }).from(contacts).where(due).limit(limit))).run().changes);
+    },
+
+    // ---- the 24-hour wipe: after it nothing stored ties a report older than `cutoff` to its sender ----
+
+    /**
+     * Unlinks reports received before `cutoff` from their senders. A pending or active member's report stays linked
+     * while its incident is open, so that its alert (confirmed or moved later) skips them; a member's identity is
+     * known to the network anyway. It is unlinked by the first wipe after the incident closes.
+     */
+    unlinkReports(cutoff: number, limit: number): number {
+      const openIncidents = db.select({ id: incidents.id }).from(incidents).where(and(inArray(incidents.status, [...OPEN_STATUSES]), isNull(incidents.mergedIntoId)));
+      const notKept = or(isNull(reports.incidentId), notInArray(reports.incidentId, openIncidents), notInArray(reports.contactId, currentMembers()));
+      const due = and(isNotNull(reports.contactId), lt(reports.receivedAt, cutoff), notKept);
+      return inTransaction(db, () =>
+        db.update(reports).set({ contactId: null }).where(inArray(reports.id, db.select({ id: reports.id }).from(reports).where(due).limit(limit))).run().changes,
+      );
+    },
+
+    unlinkInbound(cutoff: number, limit: number): number {
+      const due = and(isNotNull(inboundMessages.contactId), lt(inboundMessages.receivedAt, cutoff));
+      return inTransaction(db, () =>
+        db
+          .update(inboundMessages)
+          .set({ contactId: null })
+          .where(inArray(inboundMessages.sid, db.select({ sid: inboundMessages.sid }).from(inboundMessages).where(due).limit(limit)))
+          .run().changes,
+      );
+    },
+
+    /** The "where is this?" question and replies: their dedupe keys carry the report's or the message's id. */
+    deleteReporterConversation(cutoff: number, limit: number): number {
+      const due = and(isNull(outgoingMessages.incidentId), inArray(outgoingMessages.kind, REPORTER_CONVERSATION), lt(outgoingMessages.createdAt, cutoff));
+      return inTransaction(db, () =>
+        db.delete(outgoingMessages).where(inArray(outgoingMessages.id, db.select({ id: outgoingMessages.id }).from(outgoingMessages).where(due).limit(limit))).run().changes,
+      );
+    },
+
+    /** The development outbox's copies of messages to anyone but members. */
+    deleteOutboxOfNonMembers(cutoff: number, limit: number): number {
+      const memberHashes = db.select({ hash: contacts.phoneHash }).from(contacts).innerJoin(members, eq(members.contactId, contacts.id));
+      const due = and(lt(outboxMessages.createdAt, cutoff), notInArray(outboxMessages.toHash, memberHashes));
+      return inTransaction(db, () => db.delete(outboxMessages).where(inArray(outboxMessages.id, db.select({ id: outboxMessages.id }).from(outboxMessages).where(due).limit(limit))).run().changes);
+    },
+
+    /** Wipes the ciphertext of anyone quiet since `cutoff` who is not a pending or active member. */
+    wipeCiphertexts(cutoff: number, limit: number): number {
+      const due = and(isNotNull(contacts.phoneEnc), lt(contacts.lastSeenAt, cutoff), notInArray(contacts.id, currentMembers()));
+      return inTransaction(db, () =>
+        db.update(contacts).set({ phoneEnc: null, phoneMask: null }).where(inArray(contacts.id, db.select({ id: contacts.id }).from(contacts).where(due).limit(limit))).run().changes,
+      );
+    },
+
+    /** Deletes numbers quiet since `cutoff` that are neither members nor stopped, once nothing points at them. */
+    deleteQuietContacts(cutoff: number, limit: number): number {
+      // Non-correlated NOT IN: each list is built once per batch, however many contacts are quiet (and has no NULL).
+      const due = and(
+        lt(contacts.lastSeenAt, cutoff),
+        isNull(contacts.stoppedAt),
+        notInArray(contacts.id, db.select({ id: members.contactId }).from(members)),
+        notInArray(contacts.id, db.select({ id: reports.contactId }).from(reports).where(isNotNull(reports.contactId))),
+        notInArray(contacts.id, db.select({ id: inboundMessages.contactId }).from(inboundMessages).where(isNotNull(inboundMessages.contactId))),
+        notInArray(contacts.id, db.select({ id: outgoingMessages.contactId }).from(outgoingMessages)),
+        notInArray(contacts.id, db.select({ id: responses.contactId }).from(responses)),
+      );
+      return inTransaction(db, () => db.delete(contacts).where(inArray(contacts.id, db.select({ id: contacts.id }).from(contacts).where(due).limit(limit))).run().changes);
+    },
+
+    /** Sets kept contacts' timestamps older than `cutoff` to LONG_AGO. */
+    blurContactTimes(cutoff: number, limit: number): number {
+      type Time = typeof contacts.firstSeenAt | typeof contacts.lastSeenAt | typeof contacts.stoppedAt | typeof contacts.unreachableAt;
+      const coarse = (column: Time) => sql<number>`case when ${column} < ${cutoff} then ${LONG_AGO} else ${column} end`;
+      const old = (column: Time) => and(lt(column, cutoff), gt(column, LONG_AGO));
+      const due = or(old(contacts.firstSeenAt), old(contacts.lastSeenAt), old(contacts.stoppedAt), old(contacts.unreachableAt));
+      return inTransaction(db, () =>
+        db
+          .update(contacts)
+          .set({
+            firstSeenAt: coarse(contacts.firstSeenAt),
+            lastSeenAt: coarse(contacts.lastSeenAt),
+            stoppedAt: coarse(contacts.stoppedAt),
+            unreachableAt: coarse(contacts.unreachableAt),
+          })
+          .where(inArray(contacts.id, db.select({ id: contacts.id }).from(contacts).where(due).limit(limit)))
+          .run().changes,
+      );
     },
 
     // ---- copies at the provider (TWILIO_DELETE_AFTER_MINUTES) ----

@@ -1,5 +1,6 @@
 // "Was this number seen lately?" for the flood rule, without a long-lived hash of it. Each UTC day gets its own
-// random key, and a number that texts or calls is recorded as HMAC(that day's key, number) in that day's set.
+// random key, and a number whose report was taken (not a flood report) or whose JOIN made it a member is recorded
+// as HMAC(that day's key, number) in that day's set.
 // A day that leaves the window is deleted with its key: from then on nothing can tell who texted that day.
 // The stored random key is mixed with HASH_KEY, so a copy of the database alone cannot test numbers either.
 import { createHmac, randomBytes } from 'node:crypto';
@@ -39,17 +40,20 @@ export function createSeenRepository(db: Db, vault: Pick<PhoneVault, 'digest'>) 
   const hashUnder = (key: Buffer, normalized: string) => createHmac('sha256', key).update(normalized).digest('base64url');
 
   return {
-    /** Puts the number in today's set. */
-    record(phone: string, now: number): void {
-      const day = utcDay(now);
+    /** Puts the number in the set of the day of `at` (the time its report or JOIN was received). */
+    record(phone: string, at: number): void {
+      const day = utcDay(at);
       const key = keyFor(day, true);
       if (key) insert.run(day, hashUnder(key, normalizePhone(phone)));
     },
 
-    /** Whether the number is in the set of today or of one of the `days - 1` days before. */
-    seenWithin(phone: string, now: number, days: number): boolean {
+    /**
+     * Whether the number is in the set of one of the `days - 1` days before today's. Today's set is not asked: a
+     * number first seen today is new all day, so numbers that report one after the other in a flood stay new.
+     */
+    seenBeforeToday(phone: string, now: number, days: number): boolean {
       const normalized = normalizePhone(phone);
-      for (let i = 0; i < days; i++) {
+      for (let i = 1; i < days; i++) {
         const day = utcDay(now - i * DAY_MS);
         const key = keyFor(day, false);
         if (key && has.get(day, hashUnder(key, normalized))) return true;

@@ -4,13 +4,15 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import argon2 from 'argon2';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { createSecretBox } from '../../crypto/secrets.js';
 import type { Role, User } from '../../db/repositories/users.js';
 import type { Deps } from '../../deps.js';
 import { createLoginThrottle } from '../../services/login-throttle.js';
 import { totpCodeIsRight } from '../../services/totp.js';
-import { HttpError, parse } from '../errors.js';
+import { HttpError } from '../errors.js';
+import { emptyBody, errorResponses, loginBody } from '../schemas.js';
 import { totpRoutes } from './totp.js';
 
 export const SESSION_COOKIE = 'centinela_session';
@@ -49,20 +51,20 @@ export function authHooks(app: FastifyInstance, deps: Deps): void {
     if (request.user) request.sessionTokenHash = hash;
   });
 
-  const loginSchema = z.object({
-    email: z.string().trim().min(3).max(320),
-    password: z.string().min(1).max(1024),
-    code: z.string().trim().max(16).optional(),
-  });
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const noContent = { 204: z.void(), ...errorResponses };
 
-  app.post('/api/session', async (request, reply) => {
-    const { email, password, code } = parse(loginSchema, request.body);
+  api.post('/api/session', { schema: { body: loginBody, response: noContent } }, async (request, reply) => {
+    const { email, password, code } = request.body;
     const now = deps.now();
-    const attempt = throttle.attempt(email, request.ip, now);
-    if (attempt.addressWaitMs > 0) throw tooMany(reply, attempt.addressWaitMs, 'too many wrong passwords; try again later');
-
     const found = deps.repos.users.findByEmail(email);
     const user = found && found.disabledAt === null ? found : undefined;
+    const device = user ? deviceCookieOf(sessionKey, request.cookies[DEVICE_COOKIE], user.id, now) : undefined;
+    // A browser that signed in before is throttled on its own count, not its address's: guesses from a shared
+    // address (a NAT, a proxy) do not slow the dispatcher on her own laptop.
+    const attempt = throttle.attempt(email, device ? `device:${device}` : request.ip, now);
+    if (attempt.addressWaitMs > 0) throw tooMany(reply, attempt.addressWaitMs, 'too many wrong passwords; try again later');
+
     const totpSecret = user?.totpEnabledAt != null && user.totpSecret ? user.totpSecret : undefined;
     const codeIsRight = (sealed: string, typed: string) => totpCodeIsRight(box.open(sealed), typed, now);
     const fail = (message: string): HttpError => {
@@ -71,8 +73,7 @@ export function authHooks(app: FastifyInstance, deps: Deps): void {
       return new HttpError(401, message);
     };
 
-    const knownDevice = user !== undefined && deviceCookieUser(sessionKey, request.cookies[DEVICE_COOKIE], now) === user.id;
-    const pastCap = attempt.accountWaitMs > 0 && !knownDevice;
+    const pastCap = attempt.accountWaitMs > 0 && device === undefined;
     if (pastCap && !(totpSecret && code)) {
       throw tooMany(reply, attempt.accountWaitMs, 'too many wrong passwords for this account: sign in from a device that signed in before, or with your code');
     }
@@ -99,7 +100,7 @@ export function authHooks(app: FastifyInstance, deps: Deps): void {
     return reply.status(204).send();
   });
 
-  app.delete('/api/session', async (request, reply) => {
+  api.delete('/api/session', { schema: { body: emptyBody, response: noContent } }, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     // Open event streams of this session notice within seconds, in every web process (src/http/api/events.ts).
     if (token) deps.repos.users.deleteSession(tokenHash(token));
@@ -121,21 +122,22 @@ function deviceCookie(key: Buffer, userId: string, issuedAt: number): string {
   return `${body}.${deviceMac(key, body)}`;
 }
 
-function deviceCookieUser(key: Buffer, value: string | undefined, now: number): string | undefined {
-  const [userId, issued, mac] = value?.split('.') ?? [];
-  if (!userId || !issued || !mac) return undefined;
-  const expected = Buffer.from(deviceMac(key, `${userId}.${issued}`));
+/** The signature of a valid device cookie of this user (it tells one device from another), or undefined. */
+function deviceCookieOf(key: Buffer, value: string | undefined, userId: string, now: number): string | undefined {
+  const [cookieUser, issued, mac] = value?.split('.') ?? [];
+  if (!cookieUser || !issued || !mac || cookieUser !== userId) return undefined;
+  const expected = Buffer.from(deviceMac(key, `${cookieUser}.${issued}`));
   const given = Buffer.from(mac);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
   const issuedAt = parseInt(issued, 36);
-  return issuedAt <= now && now - issuedAt < DEVICE_TTL_MS ? userId : undefined;
+  return issuedAt <= now && now - issuedAt < DEVICE_TTL_MS ? mac : undefined;
 }
 
 function deviceMac(key: Buffer, body: string): string {
   return createHmac('sha256', key).update(`device\n${body}`).digest('base64url');
 }
 
-/** A preHandler that lets only signed-in users with one of these roles through. */
+/** A preValidation hook that lets only signed-in users with one of these roles through, before their input is looked at. */
 export function requireRole(...roles: Role[]) {
   return async function guard(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     if (!request.user) throw new HttpError(401, 'sign in first');

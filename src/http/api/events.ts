@@ -5,6 +5,7 @@ import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import type { Deps } from '../../deps.js';
+import { errorResponses } from '../schemas.js';
 import { requireRole } from './auth.js';
 import { incidentViews } from './views.js';
 
@@ -68,7 +69,8 @@ export async function eventRoutes(app: FastifyInstance, { deps }: { deps: Deps }
     subscriber.disconnect();
   });
 
-  app.get('/api/events', { preHandler: requireRole('admin', 'dispatcher') }, async (request, reply) => {
+  // A hijacked stream (text/event-stream): no JSON answer to declare but the errors before it starts.
+  app.get('/api/events', { preValidation: requireRole('admin', 'dispatcher'), schema: { response: errorResponses } }, async (request, reply) => {
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });

@@ -1,9 +1,12 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.js';
 import { floodStatus } from '../../services/limits.js';
 import { sendsHealth } from '../../services/send-health.js';
 import { PAUSE_KEY } from '../../services/sending.js';
 import { orTimeout } from '../../timeout.js';
+import { errorResponses, type HealthView, healthSchema } from '../schemas.js';
+import { floodView } from './views.js';
 
 /** Redis is asked with these bounds: health answers quickly while Redis is away or hangs. */
 const REDIS_TIMEOUT_MS = 500;
@@ -14,7 +17,9 @@ const FAILED_JOBS_WINDOW_MS = 3600_000;
  * With one, the details.
  */
 export async function healthRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
-  app.get('/api/health', async (request, reply) => {
+  // 503: the same answer, while the database is unusable.
+  const response = { 200: healthSchema, 503: healthSchema, ...errorResponses };
+  app.withTypeProvider<ZodTypeProvider>().get('/api/health', { schema: { response } }, async (request, reply) => {
     let db: 'ok' | 'down' = 'ok';
     try {
       deps.db.$client.prepare('select 1').get();
@@ -23,20 +28,20 @@ export async function healthRoutes(app: FastifyInstance, { deps }: { deps: Deps 
     }
     const [redis, sends, failedJobs] = await Promise.all([pingRedis(deps), sendsHealth(deps), failedJobsLastHour(deps)]);
     const paused = db === 'ok' ? deps.repos.systemState.get(PAUSE_KEY) : undefined;
-    const flood = db === 'ok' ? floodStatus(deps, deps.now()) : { active: false };
-    const alarms = [
-      ...(paused ? [{ type: 'sending_paused', ...paused }] : []),
-      ...(sends?.failing ? [{ type: 'sends_failing', calls: sends.calls, failed: sends.failed }] : []),
-      ...(flood.active ? [{ type: 'flood', ...flood }] : []),
+    const flood = db === 'ok' ? floodView(floodStatus(deps, deps.now())) : { active: false as const };
+    const alarms: NonNullable<HealthView['alarms']> = [
+      ...(paused ? [{ type: 'sending_paused' as const, code: String(paused['code']), since: String(paused['since']) }] : []),
+      ...(sends?.failing ? [{ type: 'sends_failing' as const, calls: sends.calls, failed: sends.failed }] : []),
+      ...(flood.active ? [{ type: 'flood' as const, ...flood }] : []),
     ];
-    const status = db === 'ok' && redis === 'ok' && !paused && !sends?.failing ? 'ok' : 'degraded';
+    const status = db === 'ok' && redis === 'ok' && !paused && !sends?.failing ? ('ok' as const) : ('degraded' as const);
     reply.status(db === 'ok' ? 200 : 503);
     if (!request.user) return { status };
     return {
       status,
       db,
       redis,
-      sending: paused ? 'paused' : sends?.failing ? 'failing' : 'ok',
+      sending: paused ? ('paused' as const) : sends?.failing ? ('failing' as const) : ('ok' as const),
       smsProvider: deps.sms.name,
       failedJobs,
       alarms,

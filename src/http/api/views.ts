@@ -1,16 +1,24 @@
 // How rows look in the console API: ISO times, locations as one object, no phone numbers but masked ones.
+// The shapes are declared in src/http/schemas.ts; these functions build objects of those types.
 import type { Committee } from '../../db/repositories/committees.js';
 import type { Incident } from '../../db/repositories/incidents.js';
 import type { ReporterCounts, Report } from '../../db/repositories/reports.js';
 import type { Repositories } from '../../deps.js';
+import type { Precision } from '../../domain/types.js';
+import type { floodStatus } from '../../services/limits.js';
+import type { CommitteeView, FloodView, IncidentDetailView, IncidentView, LocationView, ReportView } from '../schemas.js';
 
-export const iso = (ms: number | null | undefined) => (ms === null || ms === undefined ? null : new Date(ms).toISOString());
+export function iso(ms: number): string;
+export function iso(ms: number | null | undefined): string | null;
+export function iso(ms: number | null | undefined): string | null {
+  return ms === null || ms === undefined ? null : new Date(ms).toISOString();
+}
 
-function location(row: { lat: number | null; lng: number | null; label: string | null; precision: string | null }) {
+function location(row: { lat: number | null; lng: number | null; label: string | null; precision: Precision | null }): LocationView {
   return row.lat === null || row.lng === null ? null : { lat: row.lat, lng: row.lng, label: row.label ?? '', precision: row.precision };
 }
 
-export function incidentView(incident: Incident, counts?: ReporterCounts) {
+export function incidentView(incident: Incident, counts?: ReporterCounts): IncidentView {
   return {
     id: incident.id,
     code: incident.code,
@@ -19,7 +27,6 @@ export function incidentView(incident: Incident, counts?: ReporterCounts) {
     location: location(incident),
     reportCount: counts?.reportCount ?? 0,
     distinctReporters: counts?.distinctReporters ?? 0,
-    // Reporters with a report marked `flood`; the incident is `flood` while that is every one of them.
     floodReporters: counts?.floodReporters ?? 0,
     flood: incident.flood,
     drill: incident.drill,
@@ -27,18 +34,32 @@ export function incidentView(incident: Incident, counts?: ReporterCounts) {
     firstReportedAt: iso(incident.firstReportedAt),
     lastReportedAt: iso(incident.lastReportedAt),
     confirmedAt: iso(incident.confirmedAt),
+    alertFailedAt: iso(incident.alertFailedAt),
     closedAt: iso(incident.closedAt),
     createdAt: iso(incident.createdAt),
     updatedAt: iso(incident.updatedAt),
   };
 }
 
-export function incidentViews(repos: Repositories, incidents: Incident[]) {
+export function incidentViews(repos: Repositories, incidents: Incident[]): IncidentView[] {
   const counts = repos.reports.countsByIncident(incidents.map((i) => i.id));
   return incidents.map((incident) => incidentView(incident, counts.get(incident.id)));
 }
 
-export function reportView(report: Report) {
+/** One incident with its reports, timeline, ledger tallies per kind and status, and responders' answers. */
+export function incidentDetailView(repos: Repositories, incident: Incident): IncidentDetailView {
+  const [view] = incidentViews(repos, [incident]);
+  return {
+    ...(view ?? incidentView(incident)),
+    mergedIntoId: incident.mergedIntoId,
+    reports: repos.reports.ofIncident(incident.id).map(reportView),
+    timeline: repos.incidents.events(incident.id).map((e) => ({ at: iso(e.at), type: e.type, actorUserId: e.actorUserId, detail: e.detail })),
+    alerts: repos.messages.countsByStatus(incident.id),
+    responses: repos.responses.ofIncident(incident.id).map((r) => ({ id: r.id, answer: r.answer, at: iso(r.at), phone: r.phoneMask })),
+  };
+}
+
+export function reportView(report: Report): ReportView {
   return {
     id: report.id,
     incidentId: report.incidentId,
@@ -48,14 +69,14 @@ export function reportView(report: Report) {
     kind: report.kind,
     location: location(report),
     locationText: report.locationText,
-    // Sent by a number new to the line during a flood warning.
     flood: report.flood,
+    status: report.status,
     receivedAt: iso(report.receivedAt),
     media: report.media,
   };
 }
 
-export function committeeView(committee: Committee) {
+export function committeeView(committee: Committee): CommitteeView {
   return {
     id: committee.id,
     name: committee.name,
@@ -64,4 +85,9 @@ export function committeeView(committee: Committee) {
     autoApprove: committee.autoApprove,
     createdAt: iso(committee.createdAt),
   };
+}
+
+/** The flood warning's state is stored as loose JSON; the API states its types. */
+export function floodView(flood: ReturnType<typeof floodStatus>): FloodView {
+  return flood.active ? { active: true, since: String(flood.since), newReportersIn10Min: Number(flood.newReportersIn10Min) } : { active: false };
 }

@@ -1,16 +1,18 @@
 // Twilio's webhooks. They do the least: check who is speaking, persist, enqueue, reply.
+// Replies are TwiML (text/xml, sent as written); only the error answers have a JSON schema.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import twilio from 'twilio';
 import type { Deps } from '../../deps.js';
 import { parseInbound } from '../../domain/keywords.js';
 import { fitSms } from '../../domain/sms-fit.js';
 import { t } from '../../i18n/index.js';
+import { recordDeliveryStatus } from '../../services/delivery.js';
 import { handleInboundSms } from '../../services/inbound-sms.js';
 import { admitSender } from '../../services/limits.js';
-import { pauseSending } from '../../services/sending.js';
-import { classifyTwilioCode } from '../../sms/errors.js';
-import { fromTwilioStatus } from '../../sms/status.js';
-import { field, messageSid, twilioGuard } from './verify.js';
+import { errorResponses } from '../schemas.js';
+import { smsForm, statusForm } from './forms.js';
+import { field, twilioGuard } from './verify.js';
 import { voiceRoutes } from './voice.js';
 
 const MAX_MEDIA = 10;
@@ -21,19 +23,16 @@ export async function twilioRoutes(app: FastifyInstance, { deps }: { deps: Deps 
     const type = (request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (type !== 'application/x-www-form-urlencoded') await reply.status(415).send({ error: 'Twilio webhooks take application/x-www-form-urlencoded' });
   });
-  app.addHook('preHandler', twilioGuard(deps.config));
+  app.addHook('preValidation', twilioGuard(deps.config));
   await app.register(voiceRoutes, { deps });
+  const api = app.withTypeProvider<ZodTypeProvider>();
 
-  app.post('/twilio/sms', async (request, reply) => {
-    const from = field(request.body, 'From')?.trim();
-    const sid = messageSid(request.body);
-    if (!from || !sid) return reply.status(400).send({ error: 'From and MessageSid (SM or MM and 32 hex digits, the same as SmsSid) are required' });
-    const numMedia = Math.min(Number.parseInt(field(request.body, 'NumMedia') ?? '0', 10) || 0, MAX_MEDIA);
+  api.post('/twilio/sms', { schema: { body: smsForm, response: errorResponses } }, async (request, reply) => {
+    const { From: from, MessageSid: sid, Body: body = '', NumMedia: numMediaField } = request.body;
+    const numMedia = Math.min(Number.parseInt(numMediaField ?? '0', 10) || 0, MAX_MEDIA);
     const mediaUrls = Array.from({ length: numMedia }, (_, i) => field(request.body, `MediaUrl${i}`)).filter(
       (url): url is string => typeof url === 'string' && /^https?:\/\//.test(url),
     );
-
-    const body = field(request.body, 'Body') ?? '';
 
     // A replay is answered as before, before any limit is counted again.
     const seen = deps.repos.inbound.get(sid);
@@ -60,19 +59,9 @@ export async function twilioRoutes(app: FastifyInstance, { deps }: { deps: Deps 
     return twiml(reply, outcome.reply);
   });
 
-  app.post('/twilio/status', async (request, reply) => {
-    const sid = messageSid(request.body);
-    const status = field(request.body, 'MessageStatus');
-    if (!sid || !status) return reply.status(400).send({ error: 'MessageSid (SM or MM and 32 hex digits) and MessageStatus are required' });
-    const mapped = fromTwilioStatus(status);
-    const errorCode = field(request.body, 'ErrorCode') || null;
-    const now = deps.now();
-    if (mapped) {
-      const row = deps.repos.messages.applyDeliveryStatus(sid, mapped, errorCode, now);
-      if (row && errorCode === '21610') deps.repos.contacts.markStopped(row.contactId, now);
-      if (row?.incidentId) deps.events.incidentChanged(row.incidentId);
-    }
-    if (errorCode && classifyTwilioCode(Number(errorCode), 400) === 'account') pauseSending(deps, errorCode);
+  api.post('/twilio/status', { schema: { body: statusForm, response: errorResponses } }, async (request, reply) => {
+    const update = deps.sms.parseStatusCallback(request.body);
+    if (update) recordDeliveryStatus(deps, update);
     return twiml(reply, null);
   });
 }

@@ -1,25 +1,24 @@
 // The phone menu: choose a language, key in a ZIP, record a description. Each step is a signed webhook.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import twilio from 'twilio';
 import type { Deps } from '../../deps.js';
-import { isLocale, type Locale, LOCALES } from '../../domain/types.js';
+import { type Locale, LOCALES } from '../../domain/types.js';
 import { isKnownZip } from '../../geo/zips.js';
 import { VOICE_LANGUAGES, type VoicePrompt, voicePrompt } from '../../i18n/voice.js';
 import { fileVoiceReport } from '../../services/inbound-voice.js';
 import { admitSender } from '../../services/limits.js';
-import { callSid, field } from './verify.js';
+import { errorResponses } from '../schemas.js';
+import { callForm, callStepQuery, recordingQuery } from './forms.js';
 
 type VoiceResponse = InstanceType<typeof twilio.twiml.VoiceResponse>;
 
 export async function voiceRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
-  const requireCall = (body: unknown, reply: FastifyReply) => {
-    if (field(body, 'From') && callSid(body)) return true;
-    void reply.status(400).send({ error: 'From and CallSid (CA and 32 hex digits) are required' });
-    return false;
-  };
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  // Every step needs From and a CallSid of Twilio's shape (else 400); the answers are TwiML.
+  const step = { body: callForm, response: errorResponses };
 
-  app.post('/twilio/voice', async (request, reply) => {
-    if (!requireCall(request.body, reply)) return reply;
+  api.post('/twilio/voice', { schema: step }, async (_request, reply) => {
     const response = new twilio.twiml.VoiceResponse();
     const gather = response.gather({ numDigits: 1, action: '/twilio/voice/language', timeout: 6 });
     for (const locale of LOCALES) say(gather, locale, 'choose');
@@ -28,10 +27,9 @@ export async function voiceRoutes(app: FastifyInstance, { deps }: { deps: Deps }
     return voiceTwiml(reply, response);
   });
 
-  app.post<{ Querystring: { lang?: string } }>('/twilio/voice/language', async (request, reply) => {
-    if (!requireCall(request.body, reply)) return reply;
-    const digit = field(request.body, 'Digits');
-    const locale = LOCALES.find((l) => VOICE_LANGUAGES[l].digit === digit) ?? localeOf(request.query.lang);
+  api.post('/twilio/voice/language', { schema: { ...step, querystring: callStepQuery } }, async (request, reply) => {
+    const digit = request.body.Digits;
+    const locale = LOCALES.find((l) => VOICE_LANGUAGES[l].digit === digit) ?? request.query.lang;
     const response = new twilio.twiml.VoiceResponse();
     const gather = response.gather({ numDigits: 5, finishOnKey: '#', action: `/twilio/voice/zip?lang=${locale}`, timeout: 10 });
     say(gather, locale, 'zip');
@@ -39,10 +37,9 @@ export async function voiceRoutes(app: FastifyInstance, { deps }: { deps: Deps }
     return voiceTwiml(reply, response);
   });
 
-  app.post<{ Querystring: { lang?: string } }>('/twilio/voice/zip', async (request, reply) => {
-    if (!requireCall(request.body, reply)) return reply;
-    const locale = localeOf(request.query.lang);
-    const digits = field(request.body, 'Digits') ?? '';
+  api.post('/twilio/voice/zip', { schema: { ...step, querystring: callStepQuery } }, async (request, reply) => {
+    const locale = request.query.lang;
+    const digits = request.body.Digits ?? '';
     const zip = /^\d{5}$/.test(digits) && isKnownZip(digits) ? digits : '';
     const response = new twilio.twiml.VoiceResponse();
     say(response, locale, 'record');
@@ -51,13 +48,9 @@ export async function voiceRoutes(app: FastifyInstance, { deps }: { deps: Deps }
     return voiceTwiml(reply, response);
   });
 
-  app.post<{ Querystring: { lang?: string; zip?: string } }>('/twilio/voice/recording', async (request, reply) => {
-    if (!requireCall(request.body, reply)) return reply;
-    const locale = localeOf(request.query.lang);
-    const zip = request.query.zip && /^\d{5}$/.test(request.query.zip) ? request.query.zip : null;
-    const recordingUrl = field(request.body, 'RecordingUrl');
-    const from = field(request.body, 'From') ?? '';
-    const sid = callSid(request.body) ?? '';
+  api.post('/twilio/voice/recording', { schema: { ...step, querystring: recordingQuery } }, async (request, reply) => {
+    const { lang: locale, zip } = request.query;
+    const { RecordingUrl: recordingUrl, From: from, CallSid: sid } = request.body;
     // Calls count against the same limits as texts; a replayed step is answered as before and not counted twice.
     const seen = deps.repos.inbound.get(sid);
     let refused = seen?.kind === 'refused';
@@ -80,10 +73,6 @@ export async function voiceRoutes(app: FastifyInstance, { deps }: { deps: Deps }
     response.hangup();
     return voiceTwiml(reply, response);
   });
-}
-
-function localeOf(value: string | undefined): Locale {
-  return value && isLocale(value) ? value : 'en';
 }
 
 function say(target: Pick<VoiceResponse, 'say'>, locale: Locale, key: VoicePrompt): void {

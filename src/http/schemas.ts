@@ -1,0 +1,206 @@
+// The console API's shapes, in one place. Routes declare them (fastify-type-provider-zod validates requests and
+// serializes answers with them), src/http/api/views.ts builds objects of these types, and the console's typed
+// client imports the same schemas and types, so server and client cannot drift.
+// A field missing from a view schema is not sent: answers carry exactly what is declared here.
+import { z } from 'zod';
+import { MESSAGE_STATUSES } from '../db/schema.js';
+import { INCIDENT_KINDS, INCIDENT_STATUSES, LOCALES, MEMBER_ROLES, MEMBER_STATUSES, PRECISIONS } from '../domain/types.js';
+import { areaSchema } from '../geo/areas.js';
+import { TOTP_CODE } from '../services/totp.js';
+
+// ---- errors -------------------------------------------------------------------------------------------------------
+
+export const errorSchema = z.object({ error: z.string() });
+/** Every route's error answers: `{ "error": "<message>" }`. */
+export const errorResponses = { '4xx': errorSchema, '5xx': errorSchema } as const;
+
+// ---- requests -----------------------------------------------------------------------------------------------------
+
+/** State changes carry a JSON object; `{}` when there is nothing to say. */
+export const emptyBody = z.object({});
+
+export const idParams = z.object({ id: z.string().min(1).max(128) });
+
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  before: z.string().min(1).max(64).optional(),
+});
+
+export const incidentListQuery = pageQuery.extend({ status: z.enum(INCIDENT_STATUSES).optional() });
+
+export const reportListQuery = pageQuery.extend({
+  since: z.iso.datetime({ offset: true }).optional(),
+  unplaced: z.enum(['true', 'false']).optional(),
+});
+
+export const outboxQuery = pageQuery.pick({ limit: true });
+
+export const loginBody = z.object({
+  email: z.string().trim().min(3).max(320),
+  password: z.string().min(1).max(1024),
+  code: z.string().trim().max(16).optional(),
+});
+
+export const totpStartBody = z.object({ password: z.string().min(1).max(1024), code: z.string().trim().max(16).optional() });
+export const totpConfirmBody = z.object({ code: z.string().trim().regex(TOTP_CODE, 'must be the 6-digit code from the authenticator app') });
+
+export const committeeCreateBody = z.object({
+  name: z.string().trim().min(1).max(80),
+  area: areaSchema,
+  autoApprove: z.boolean().optional(),
+});
+
+export const memberPatchBody = z
+  .object({
+    role: z.enum(MEMBER_ROLES).optional(),
+    status: z.enum(MEMBER_STATUSES).optional(),
+    zip: z.union([z.string().regex(/^\d{5}$/, 'must be a 5-digit ZIP code'), z.null()]).optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
+
+export const placeIncidentBody = z.object({
+  lat: z.number().finite().min(-90).max(90),
+  lng: z.number().finite().min(-180).max(180),
+  label: z.string().trim().max(120).optional(),
+});
+
+// ---- views (answers) ----------------------------------------------------------------------------------------------
+
+/** ISO 8601 in UTC, as `Date#toISOString()` writes it. */
+const time = z.iso.datetime();
+
+export const locationSchema = z
+  .object({ lat: z.number(), lng: z.number(), label: z.string(), precision: z.enum(PRECISIONS).nullable() })
+  .nullable();
+
+const position = z.tuple([z.number(), z.number()]);
+/** A committee's area as stored (the request's `areaSchema` checks and normalises it on the way in). */
+export const areaViewSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('zips'), zips: z.array(z.string()) }),
+  z.object({ type: z.literal('circle'), center: z.object({ lat: z.number(), lng: z.number() }), radiusMeters: z.number() }),
+  z.object({
+    type: z.literal('polygon'),
+    geojson: z.discriminatedUnion('type', [
+      z.object({ type: z.literal('Polygon'), coordinates: z.array(z.array(position)) }),
+      z.object({ type: z.literal('MultiPolygon'), coordinates: z.array(z.array(z.array(position))) }),
+    ]),
+  }),
+]);
+
+export const incidentSchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  status: z.enum(INCIDENT_STATUSES),
+  kind: z.enum(INCIDENT_KINDS),
+  location: locationSchema,
+  reportCount: z.number().int(),
+  distinctReporters: z.number().int(),
+  /** Reporters with a report marked `flood`; the incident is `flood` while that is every one of them. */
+  floodReporters: z.number().int(),
+  flood: z.boolean(),
+  drill: z.boolean(),
+  afterDismissedId: z.string().nullable(),
+  firstReportedAt: time,
+  lastReportedAt: time,
+  confirmedAt: time.nullable(),
+  /** Set when the alert fan-out gave up after all its attempts: confirming again retries it. */
+  alertFailedAt: time.nullable(),
+  closedAt: time.nullable(),
+  createdAt: time,
+  updatedAt: time,
+});
+
+export const reportSchema = z.object({
+  id: z.string(),
+  incidentId: z.string().nullable(),
+  channel: z.enum(['sms', 'voice']),
+  text: z.string(),
+  language: z.string().nullable(),
+  kind: z.enum(INCIDENT_KINDS),
+  location: locationSchema,
+  locationText: z.string().nullable(),
+  /** Sent by a number new to the line during a flood warning. */
+  flood: z.boolean(),
+  /** `received` until a worker placed and clustered it; `failed` when that gave up after every attempt. */
+  status: z.enum(['received', 'processed', 'failed']),
+  receivedAt: time,
+  media: z.array(z.string()),
+});
+
+export const incidentDetailSchema = incidentSchema.extend({
+  mergedIntoId: z.string().nullable(),
+  reports: z.array(reportSchema),
+  timeline: z.array(z.object({ at: time, type: z.string(), actorUserId: z.string().nullable(), detail: z.record(z.string(), z.unknown()).nullable() })),
+  /** Outgoing messages of this incident: per kind (`alert`, `update`, …), how many are in each ledger status. */
+  alerts: z.record(z.string(), z.partialRecord(z.enum(MESSAGE_STATUSES), z.number().int())),
+  responses: z.array(z.object({ id: z.string(), answer: z.enum(['going', 'cannot']), at: time, phone: z.string().nullable() })),
+});
+
+export const committeeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  area: areaViewSchema,
+  inviteCode: z.string(),
+  autoApprove: z.boolean(),
+  createdAt: time,
+});
+
+export const memberSchema = z.object({
+  id: z.string(),
+  committeeId: z.string(),
+  /** Masked to the country code and last four digits. */
+  phone: z.string().nullable(),
+  role: z.enum(MEMBER_ROLES),
+  status: z.enum(MEMBER_STATUSES),
+  locale: z.enum(LOCALES).nullable(),
+  note: z.string().nullable(),
+  zip: z.string().nullable(),
+  onDuty: z.boolean(),
+  stopped: z.boolean(),
+  joinedAt: time,
+  updatedAt: time,
+});
+
+export const memberUpdateSchema = memberSchema.pick({ id: true, role: true, status: true, zip: true, updatedAt: true });
+
+const alarmSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('sending_paused'), code: z.string(), since: z.string() }),
+  z.object({ type: z.literal('sends_failing'), calls: z.number().int(), failed: z.number().int() }),
+  z.object({ type: z.literal('flood'), active: z.literal(true), since: z.string(), newReportersIn10Min: z.number() }),
+]);
+
+/** Without a session only `status`; with one, the details. */
+export const healthSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  db: z.enum(['ok', 'down']).optional(),
+  redis: z.enum(['ok', 'down']).optional(),
+  sending: z.enum(['ok', 'paused', 'failing']).optional(),
+  smsProvider: z.enum(['twilio', 'outbox']).optional(),
+  /** Null while Redis cannot say. */
+  failedJobs: z.number().int().nullable().optional(),
+  alarms: z.array(alarmSchema).optional(),
+});
+
+export const floodSchema = z.discriminatedUnion('active', [
+  z.object({ active: z.literal(false) }),
+  z.object({ active: z.literal(true), since: z.string(), newReportersIn10Min: z.number() }),
+]);
+
+export const sendingResumedSchema = z.object({ status: z.literal('ok'), requeued: z.number().int() });
+
+export const totpStartedSchema = z.object({ secret: z.string(), uri: z.string() });
+
+export const outboxMessageSchema = z.object({ id: z.string(), sid: z.string(), to: z.string(), body: z.string(), createdAt: time });
+
+export type ApiError = z.infer<typeof errorSchema>;
+export type LocationView = z.infer<typeof locationSchema>;
+export type AreaView = z.infer<typeof areaViewSchema>;
+export type IncidentView = z.infer<typeof incidentSchema>;
+export type IncidentDetailView = z.infer<typeof incidentDetailSchema>;
+export type ReportView = z.infer<typeof reportSchema>;
+export type CommitteeView = z.infer<typeof committeeSchema>;
+export type MemberView = z.infer<typeof memberSchema>;
+export type MemberUpdateView = z.infer<typeof memberUpdateSchema>;
+export type HealthView = z.infer<typeof healthSchema>;
+export type FloodView = z.infer<typeof floodSchema>;
+export type OutboxMessageView = z.infer<typeof outboxMessageSchema>;
