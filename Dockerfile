@@ -19,7 +19,7 @@ RUN apt-get update \
 # (user-create, keys-rotate, data-purge, db-backup, db-restore, benchmarks), and the benchmarks import test/support.
 COPY . .
 RUN npm ci --no-audit --no-fund \
- && test -f dist/src/main.js \
+ && test -f dist/src/main.js && test -f dist/web/index.html \
  && npm prune --omit=dev --no-audit --no-fund
 
 # ── runtime stage ────────────────────────────────────────────────────────────
@@ -29,6 +29,7 @@ WORKDIR /app
 
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
+# dist/ holds the server (dist/src) and the dispatcher console's built assets (dist/web).
 COPY --from=build /app/dist ./dist
 # Applied at every start (the code looks for them next to dist/).
 COPY --from=build /app/migrations ./migrations

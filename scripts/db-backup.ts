@@ -27,6 +27,8 @@ if (!target || target.startsWith('-')) {
 }
 const config = configOrExit();
 // The copy is as sensitive as the database: readable by this user only.
+/** A backup takes seconds to minutes; a partial copy this old belongs to a run that died. */
+const ABANDONED_AFTER_MS = 60 * 60_000;
 process.umask(0o077);
 
 const now = Date.now();
@@ -62,13 +64,16 @@ renameSync(partial, file);
 process.stdout.write(`backed up to ${file}\n`);
 
 // Only files this script names: <stem>-<time><extension>, in the folder it writes to.
-const own = new RegExp(`^${escapeRegExp(stem)}-(\\d{8}T\\d{6}Z)${escapeRegExp(extension)}$`);
+const own = new RegExp(`^${escapeRegExp(stem)}-(\\d{8}T\\d{6}Z)${escapeRegExp(extension)}(\\.partial(?:-wal|-shm)?)?$`);
 const expired = now - config.retentionDays * DAY_MS;
 for (const name of readdirSync(dir)) {
-  const made = own.exec(name)?.[1];
-  if (!made || join(dir, name) === file || !(parseTimestamp(made) < expired)) continue;
+  const [, made, partialCopy] = own.exec(name) ?? [];
+  if (!made || join(dir, name) === file) continue;
+  // A copy left half-done by a run that was killed has not been wiped: it goes once it is clearly abandoned.
+  const abandoned = partialCopy !== undefined && parseTimestamp(made) < now - ABANDONED_AFTER_MS;
+  if (!abandoned && !(parseTimestamp(made) < expired)) continue;
   rmSync(join(dir, name), { force: true });
-  process.stdout.write(`deleted ${join(dir, name)} (older than RETENTION_DAYS=${config.retentionDays})\n`);
+  process.stdout.write(`deleted ${join(dir, name)} (${abandoned ? 'left unfinished by an earlier run' : `older than RETENTION_DAYS=${config.retentionDays}`})\n`);
 }
 
 /** 20261129T031500Z: sorts by time, and holds no characters a file system or a shell minds. */

@@ -10,14 +10,18 @@ import { committeeRoutes } from './http/api/committees.js';
 import { eventRoutes } from './http/api/events.js';
 import { healthRoutes } from './http/api/health.js';
 import { incidentRoutes } from './http/api/incidents.js';
+import { mediaRoutes } from './http/api/media.js';
 import { systemRoutes } from './http/api/system.js';
+import { userRoutes } from './http/api/users.js';
 import { errorHandler, HttpError } from './http/errors.js';
 import { twilioRoutes } from './http/twilio/routes.js';
+import { webRoutes } from './http/web.js';
+import { geocodeRoutes } from './http/api/geocode.js';
 
 // Twilio's forms and the console's JSON are small; anything bigger is refused before it is parsed.
 const BODY_LIMIT = 64 * 1024;
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
-const PUBLIC_API = new Set(['POST /api/session', 'GET /api/health']);
+const PUBLIC_API = new Set(['POST /api/session', 'GET /api/health', 'POST /api/users/password']);
 
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: BODY_LIMIT, trustProxy: deps.config.trustProxy });
@@ -27,7 +31,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not found' }));
 
-  await app.register(helmet, { contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'https:'] } } });
+  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: consoleCsp(deps.config.mapTilesUrl) }, xFrameOptions: { action: 'deny' } });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: BODY_LIMIT });
 
@@ -47,8 +51,30 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(committeeRoutes, { deps });
   await app.register(incidentRoutes, { deps });
   await app.register(systemRoutes, { deps });
+  await app.register(userRoutes, { deps });
   await app.register(eventRoutes, { deps });
+  await app.register(mediaRoutes, { deps });
+  await app.register(geocodeRoutes, { deps });
+  await app.register(webRoutes, { deps });
   return app;
+}
+
+/** No inline script or style, nothing framed, JSON only to ourselves; map tiles only from the configured host. */
+function consoleCsp(mapTilesUrl: string | null): Record<string, string[]> {
+  // `{s}` in a tile template is a subdomain: allow them all.
+  const tileOrigin = mapTilesUrl ? /^https?:\/\/[^/]+/.exec(mapTilesUrl)?.[0]?.replace('{s}', '*') : undefined;
+  return {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    'style-src': ["'self'"],
+    'img-src': ["'self'", 'data:', ...(tileOrigin ? [tileOrigin] : [])],
+    'connect-src': ["'self'"],
+    'font-src': ["'self'"],
+    'object-src': ["'none'"],
+    'base-uri': ["'none'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
+  };
 }
 
 /**

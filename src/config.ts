@@ -62,9 +62,15 @@ const envSchema = z.object({
   LIMIT_KEYWORDS_PER_NUMBER_PER_HOUR: nonNegative.default(30),
   FLOOD_NEW_REPORTERS_PER_10_MIN: nonNegative.default(25),
   SESSION_TTL_HOURS: positive.default(12),
+  SESSION_IDLE_MINUTES: positive.default(720),
   MAINTENANCE_EVERY_MS: number().int().min(1000).default(60_000),
   JOB_LOCK_MS: number().int().min(1000).default(30_000),
   SECURE_COOKIES: optionalText.pipe(bool.optional()),
+  MAP_TILES_URL: z
+    .string()
+    .trim()
+    .refine((v) => v === 'none' || /^https?:\/\/[^/]+\/.*\{z\}.*\{x\}.*\{y\}/.test(v), 'must be "none" or a tile URL with {z}, {x} and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png')
+    .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
 });
 
 export interface Config {
@@ -117,7 +123,11 @@ export interface Config {
     floodNewReportersPer10Min: number;
   };
   sessionTtlHours: number;
+  /** A session unused this long ends (SESSION_TTL_HOURS still caps its whole life). */
+  sessionIdleMinutes: number;
   secureCookies: boolean;
+  /** The console map's tile URL template, or null for no tiles (nothing tells a tile server where dispatchers look). */
+  mapTilesUrl: string | null;
   /** How often the worker role reconciles, expires, purges and backfills. */
   maintenanceEveryMs: number;
   /** BullMQ's job lock and stalled-job check interval: a dead worker's running jobs run again within about twice this. */
@@ -201,9 +211,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
       floodNewReportersPer10Min: e.FLOOD_NEW_REPORTERS_PER_10_MIN,
     },
     sessionTtlHours: e.SESSION_TTL_HOURS,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     maintenanceEveryMs: e.MAINTENANCE_EVERY_MS,
     jobLockMs: e.JOB_LOCK_MS,
     secureCookies: e.SECURE_COOKIES ?? publicUrl.startsWith('https://'),
+    mapTilesUrl: e.MAP_TILES_URL === 'none' ? null : e.MAP_TILES_URL,
   };
 }
 

@@ -9,6 +9,7 @@ import { createCommitteesRepository } from './db/repositories/committees.js';
 import { createContactsRepository } from './db/repositories/contacts.js';
 import { createIncidentsRepository } from './db/repositories/incidents.js';
 import { createMessagesRepository } from './db/repositories/messages.js';
+import { createMediaRepository } from './db/repositories/media.js';
 import {
   createAuditRepository,
   createInboundRepository,
@@ -59,6 +60,7 @@ export function createRepositories(db: Db, vault: PhoneVault) {
     outbox: createOutboxRepository(db),
     seen: createSeenRepository(db, vault),
     retention: createRetentionRepository(db),
+    media: createMediaRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;
@@ -73,7 +75,7 @@ export function createDeps(config: Config, log: Logger, options: { now?: () => n
   // An 'error' listener keeps a Redis outage from crashing the process; health reports it instead.
   redis.on('error', (error: Error) => log.debug({ err: error.message }, 'redis connection error'));
   const queues = createQueues(redis, config.queuePrefix, { attempts: config.sms.sendAttempts, baseMs: config.sms.retryBaseMs });
-  for (const queue of [queues.reports, queues.alerts, queues.send, queues.maintenance]) {
+  for (const queue of [queues.reports, queues.alerts, queues.send, queues.maintenance, queues.media]) {
     queue.on('error', (error: Error) => log.debug({ err: error.message, queue: queue.name }, 'queue error'));
   }
   const sms =

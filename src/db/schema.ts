@@ -1,7 +1,7 @@
 // The database schema. Times are milliseconds since the epoch (UTC). Phone numbers never appear in plain text:
 // `phone_hash` is a keyed hash for lookups, `phone_enc` an AES-GCM ciphertext, `phone_mask` e.g. +1•••••••1234.
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { Area, IncidentKind, IncidentStatus, Locale, MemberRole, MemberStatus, Precision } from '../domain/types.js';
 
 const createdAt = () => integer('created_at').notNull();
@@ -73,7 +73,9 @@ export const places = sqliteTable('places', {
 });
 
 /** One row per inbound MessageSid/CallSid: a replayed webhook gets the same answer and changes nothing. */
-export const inboundMessages = sqliteTable('inbound_messages', {
+export const inboundMessages = sqliteTable(
+  'inbound_messages',
+  {
   sid: text('sid').primaryKey(),
   contactId: text('contact_id').references(() => contacts.id),
   kind: text('kind').notNull(),
@@ -81,7 +83,10 @@ export const inboundMessages = sqliteTable('inbound_messages', {
   receivedAt: integer('received_at').notNull(),
   /** When the provider's copy (message, media, recording) was deleted, with TWILIO_DELETE_AFTER_MINUTES set. */
   providerDeletedAt: integer('provider_deleted_at'),
-});
+},
+  // The purge, the 24-hour wipe and the provider clean-up read these by time and by sender.
+  (t) => [index('inbound_received').on(t.receivedAt), index('inbound_contact').on(t.contactId)],
+);
 
 export const incidents = sqliteTable(
   'incidents',
@@ -199,6 +204,8 @@ export const outgoingMessages = sqliteTable(
     index('outgoing_incident').on(t.incidentId, t.kind),
     index('outgoing_contact').on(t.contactId, t.createdAt),
     uniqueIndex('outgoing_provider_sid').on(t.providerSid),
+    // The console's catch-up (`updatedSince`) and the clean-up at the provider read rows by their last change.
+    index('outgoing_updated').on(t.updatedAt),
   ],
 );
 
@@ -229,6 +236,20 @@ export const users = sqliteTable('users', {
   totpEnabledAt: integer('totp_enabled_at'),
   createdAt: createdAt(),
   disabledAt: integer('disabled_at'),
+  /** For paging the user by SMS: encrypted and masked like members' numbers (no hash: never looked up by number). */
+  phoneEnc: text('phone_enc'),
+  phoneMask: text('phone_mask'),
+});
+
+/** One-time links to set a password: stored by a keyed hash of their token; used once, then `usedAt` is set. */
+export const passwordTokens = sqliteTable('password_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: createdAt(),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
 });
 
 /** Sessions are stored by an HMAC (keyed by SESSION_SECRET) of their token: a copy of this table opens no session. */
@@ -239,6 +260,8 @@ export const sessions = sqliteTable('sessions', {
     .references(() => users.id, { onDelete: 'cascade' }),
   createdAt: createdAt(),
   expiresAt: integer('expires_at').notNull(),
+  /** Renewed at most once a minute; null until the first renewal (then `createdAt` counts). */
+  lastUsedAt: integer('last_used_at'),
 });
 
 /** Wrong-password counts per account and per address; they slow attempts down, never lock anyone out. */
@@ -255,7 +278,7 @@ export const auditLog = sqliteTable('audit_log', {
   action: text('action').notNull(),
   target: text('target'),
   detail: text('detail', { mode: 'json' }).$type<Record<string, unknown>>(),
-});
+}, (t) => [index('audit_log_at').on(t.at)]);
 
 /** Small durable flags shared by all processes, e.g. "sending paused: bad credentials". */
 export const systemState = sqliteTable('system_state', {
@@ -293,4 +316,31 @@ export const seenNumbers = sqliteTable(
     hash: text('hash').notNull(),
   },
   (t) => [primaryKey({ columns: [t.day, t.hash] })],
+);
+
+/**
+ * Photos and recordings of reports, fetched from the provider once and kept here sealed under DATA_KEY (AES-GCM):
+ * in the database, they go with their report in the same purge and the same backup, and leave no loose files.
+ * One row per entry of `reports.media` (the provider's URLs, kept there until deleted at the provider), by position;
+ * `failed` rows hold no bytes (off the provider's host, too big, or the job gave up), so nothing is fetched twice.
+ */
+export const media = sqliteTable(
+  'media',
+  {
+    id: text('id').primaryKey(),
+    reportId: text('report_id')
+      .notNull()
+      .references(() => reports.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    kind: text('kind').$type<'photo' | 'recording'>().notNull(),
+    status: text('status').$type<'stored' | 'failed'>().notNull(),
+    contentType: text('content_type'),
+    size: integer('size'),
+    sealed: blob('sealed', { mode: 'buffer' }),
+    /** Where the photo says it was taken (EXIF GPS, read before the metadata is stripped). */
+    gpsLat: real('gps_lat'),
+    gpsLng: real('gps_lng'),
+    fetchedAt: integer('fetched_at').notNull(),
+  },
+  (t) => [uniqueIndex('media_report_position').on(t.reportId, t.position)],
 );

@@ -1,6 +1,6 @@
 // Phone numbers typed into a report or a JOIN note ("call Jose at 415-555-0199") are masked before the text is
 // stored: the console and its API show `•••-•••-0199`, never a third party's whole number.
-import { findPhoneNumbersInText } from 'libphonenumber-js';
+import { findPhoneNumbersInText, isValidPhoneNumber } from 'libphonenumber-js';
 
 const MASK = '•';
 const KEEP_DIGITS = 4;
@@ -9,14 +9,19 @@ const KEEP_DIGITS = 4;
 const NOT_PHONE_NUMBERS = [
   /\b(?:https?:\/\/|www\.)\S+/giu,
   /\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}\/\S*/giu,
-  // Anchored on both sides: "415.555.0100, 415.555.0101" is two phone numbers, not a pair of coordinates.
-  /(?<![\d.])[-+]?\d{1,3}\.\d+(?![\d.])\s*[,;/\s]\s*[-+]?\d{1,3}\.\d+(?![\d.])/gu,
   /\b\d{5}-\d{4}\b/gu,
 ];
+// Anchored on both sides ("415.555.0100, 415.555.0101" is two phone numbers), and only within a latitude's and a
+// longitude's range ("415.5550199, 415.5550188" is no place on Earth).
+const COORDINATES = /(?<![\d.])([-+]?\d{1,3}\.\d+)(?![\d.])\s*[,;/\s]\s*([-+]?\d{1,3}\.\d+)(?![\d.])/gu;
+// US-shaped numbers that libphonenumber's text search misses when other digits stand beside them
+// ("415 555 0199 2 guys", "94110 415 555 0199"): each is checked for validity on its own.
+const US_SHAPED = /(?<![\p{Nd}•])(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(?!\p{Nd})/gu;
 
 /** The text with every valid phone number in it (US by default) masked to its last four digits. */
 export function maskPhoneNumbers(text: string): string {
-  const kept = NOT_PHONE_NUMBERS.flatMap((pattern) => Array.from(text.matchAll(pattern), (m) => [m.index, m.index + m[0].length] as const));
+  const coordinates = Array.from(text.matchAll(COORDINATES)).filter((m) => Math.abs(Number(m[1])) <= 90 && Math.abs(Number(m[2])) <= 180);
+  const kept = [...NOT_PHONE_NUMBERS.flatMap((pattern) => Array.from(text.matchAll(pattern))), ...coordinates].map((m) => [m.index, m.index + m[0].length] as const);
   const shelteredAt = (start: number, end: number) => kept.some(([keptStart, keptEnd]) => start < keptEnd && end > keptStart);
   const findFrom = (from: number) =>
     findPhoneNumbersInText(text.slice(from), 'US').map((found) => ({ ...found, startsAt: from + found.startsAt, endsAt: from + found.endsAt }));
@@ -36,7 +41,11 @@ export function maskPhoneNumbers(text: string): string {
     masked += text.slice(at, next.startsAt) + maskDigits(text.slice(next.startsAt, end));
     at = end;
   }
-  return masked + text.slice(at);
+  masked += text.slice(at);
+  // Masking keeps every character's place, so the sheltered spans still line up.
+  return masked.replace(US_SHAPED, (candidate: string, offset: number) =>
+    !shelteredAt(offset, offset + candidate.length) && isValidPhoneNumber(candidate, 'US') ? maskDigits(candidate) : candidate,
+  );
 }
 
 /** A bound on the rescans: an SMS (1,600 characters) holds fewer numbers than this. */

@@ -49,6 +49,15 @@ export function zipCentroid(zip: string): LatLng | null {
   return entry ? { lat: entry.latitude, lng: entry.longitude } : null;
 }
 
+/** Every ZIP whose centroid lies in the box (degrees). */
+export function zipCentroidsIn(box: { west: number; south: number; east: number; north: number }): Array<{ zip: string } & LatLng> {
+  const inside: Array<{ zip: string } & LatLng> = [];
+  for (const [zip, { latitude, longitude }] of Object.entries(loadGazetteer())) {
+    if (longitude >= box.west && longitude <= box.east && latitude >= box.south && latitude <= box.north) inside.push({ zip, lat: latitude, lng: longitude });
+  }
+  return inside;
+}
+
 /** ZIP whose centroid is nearest (great-circle) to the point; null for non-finite coordinates. */
 export function nearestZip(point: LatLng): string | null {
   if (!Number.isFinite(point.lat) || !Number.isFinite(point.lng)) return null;

@@ -26,7 +26,14 @@ export const pageQuery = z.object({
   before: z.string().min(1).max(64).optional(),
 });
 
-export const incidentListQuery = pageQuery.extend({ status: z.enum(INCIDENT_STATUSES).optional() });
+export const incidentListQuery = pageQuery.extend({
+  status: z.enum(INCIDENT_STATUSES).optional(),
+  /** Only incidents changed after this time: the console catches up with it after a reconnect. */
+  updatedSince: z.iso.datetime({ offset: true }).optional(),
+});
+
+/** An incident's id, or its code (`6TWM`) in any case. */
+export const incidentParams = idParams;
 
 export const reportListQuery = pageQuery.extend({
   since: z.iso.datetime({ offset: true }).optional(),
@@ -62,7 +69,48 @@ export const placeIncidentBody = z.object({
   lat: z.number().finite().min(-90).max(90),
   lng: z.number().finite().min(-180).max(180),
   label: z.string().trim().max(120).optional(),
+  /** How precise the place is (default `point`: a click on the map); a place found from a ZIP code is `zip`. */
+  precision: z.enum(PRECISIONS).optional(),
+  zip: z.string().regex(/^\d{5}$/, 'must be a 5-digit ZIP code').optional(),
 });
+
+export const geocodeQuery = z.object({ q: z.string().trim().min(1).max(200) });
+/** What the offline parser read from a ZIP code or place name typed into the console's `Place` field. */
+export const geocodedSchema = z.object({ lat: z.number(), lng: z.number(), label: z.string(), precision: z.enum(PRECISIONS), zip: z.string().nullable() });
+export const zipCellsSchema = z.object({ cells: z.array(z.object({ zip: z.string(), polygon: z.array(z.tuple([z.number(), z.number()])) })) });
+
+export const USER_ROLES = ['admin', 'dispatcher'] as const;
+const phoneInput = z.string().trim().regex(/^\+?[\d\s().-]{7,20}$/, 'must be a phone number');
+
+export const userCreateBody = z.object({
+  email: z.email().max(320),
+  role: z.enum(USER_ROLES),
+  phone: phoneInput.optional(),
+});
+
+export const userPatchBody = z
+  .object({ role: z.enum(USER_ROLES).optional(), disabled: z.boolean().optional(), phone: z.union([phoneInput, z.null()]).optional() })
+  .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
+
+export const passwordSetBody = z.object({
+  token: z.string().min(16).max(128),
+  password: z.string().min(12, 'must be at least 12 characters').max(1024),
+});
+
+export const auditQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  /** An entry id (numbers, newest first) or an ISO time from the previous page. */
+  before: z.union([z.string().regex(/^\d{1,15}$/), z.iso.datetime({ offset: true })]).optional(),
+  action: z.string().min(1).max(64).optional(),
+  actor: z.string().min(1).max(128).optional(),
+  target: z.string().min(1).max(128).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  until: z.iso.datetime({ offset: true }).optional(),
+});
+
+export const committeePatchBody = z
+  .object({ name: z.string().trim().min(1).max(80).optional(), area: areaSchema.optional(), autoApprove: z.boolean().optional() })
+  .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
 
 // ---- views (answers) ----------------------------------------------------------------------------------------------
 
@@ -124,12 +172,14 @@ export const reportSchema = z.object({
   /** `received` until a worker placed and clustered it; `failed` when that gave up after every attempt. */
   status: z.enum(['received', 'processed', 'failed']),
   receivedAt: time,
-  media: z.array(z.string()),
+  /** Photos and recordings kept for this report, served by the console only (never the provider's URLs). */
+  media: z.array(z.object({ id: z.string(), kind: z.enum(['photo', 'recording']), contentType: z.string(), url: z.string() })),
 });
 
 export const incidentDetailSchema = incidentSchema.extend({
   mergedIntoId: z.string().nullable(),
-  reports: z.array(reportSchema),
+  /** `reporter`: "A", "B", … — the same letter for one sender's reports in this incident; never who they are. */
+  reports: z.array(reportSchema.extend({ reporter: z.string() })),
   timeline: z.array(z.object({ at: time, type: z.string(), actorUserId: z.string().nullable(), detail: z.record(z.string(), z.unknown()).nullable() })),
   /** Outgoing messages of this incident: per kind (`alert`, `update`, …), how many are in each ledger status. */
   alerts: z.record(z.string(), z.partialRecord(z.enum(MESSAGE_STATUSES), z.number().int())),
@@ -190,6 +240,43 @@ export const sendingResumedSchema = z.object({ status: z.literal('ok'), requeued
 
 export const totpStartedSchema = z.object({ secret: z.string(), uri: z.string() });
 
+export const previewSchema = z.object({
+  /** People the alert would be sent to, each counted once across committees; the incident's reporters left out. */
+  recipients: z.number().int(),
+  committees: z.array(z.object({ id: z.string(), name: z.string(), recipients: z.number().int() })),
+  texts: z.object({ en: z.string(), es: z.string(), tl: z.string() }),
+  approvals: z.number().int(),
+  needed: z.number().int(),
+  /** Set when the alert would reach no one, e.g. no committee covers the place. */
+  warning: z.string().nullable(),
+});
+
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: z.enum(USER_ROLES),
+  /** Masked to the country code and last four digits. */
+  phone: z.string().nullable(),
+  totp: z.boolean(),
+  disabled: z.boolean(),
+  createdAt: time,
+});
+
+export const userCreatedSchema = userSchema.extend({
+  /** Shown once, here: the new user sets a password with it. Expires; works once. */
+  passwordLink: z.string(),
+  passwordLinkExpiresAt: time,
+});
+
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  at: time,
+  actorUserId: z.string().nullable(),
+  action: z.string(),
+  target: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()).nullable(),
+});
+
 export const outboxMessageSchema = z.object({ id: z.string(), sid: z.string(), to: z.string(), body: z.string(), createdAt: time });
 
 export type ApiError = z.infer<typeof errorSchema>;
@@ -204,3 +291,10 @@ export type MemberUpdateView = z.infer<typeof memberUpdateSchema>;
 export type HealthView = z.infer<typeof healthSchema>;
 export type FloodView = z.infer<typeof floodSchema>;
 export type OutboxMessageView = z.infer<typeof outboxMessageSchema>;
+export type PreviewView = z.infer<typeof previewSchema>;
+export type UserView = z.infer<typeof userSchema>;
+export type UserCreatedView = z.infer<typeof userCreatedSchema>;
+export type AuditEntryView = z.infer<typeof auditEntrySchema>;
+export type GeocodedView = z.infer<typeof geocodedSchema>;
+export type PlaceIncidentBody = z.input<typeof placeIncidentBody>;
+export type ZipCellsView = z.infer<typeof zipCellsSchema>;

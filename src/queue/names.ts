@@ -5,6 +5,7 @@ export const QUEUES = {
   alerts: 'alerts',
   send: 'send',
   maintenance: 'maintenance',
+  media: 'media',
 } as const;
 
 export interface ReportJob {
@@ -23,4 +24,9 @@ export type BroadcastKind = 'alert' | 'update';
 
 export interface SendJob {
   messageId: string;
+}
+
+/** Fetches a report's photos and recordings from the provider, once, and stores them sealed. */
+export interface MediaJob {
+  reportId: string;
 }

@@ -2,7 +2,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { orTimeout } from '../timeout.js';
 import { CAPPED_BACKOFF } from './backoff.js';
-import { type AlertJob, QUEUES, type ReportJob, type SendJob } from './names.js';
+import { type AlertJob, type MediaJob, QUEUES, type ReportJob, type SendJob } from './names.js';
 
 // Completed jobs are dropped at once: the SQLite ledger, not BullMQ, remembers what was done, and a freed job id
 // lets the reconciler queue the same row again if it must. Failed jobs are kept (a bounded number, for a while) so
@@ -39,6 +39,7 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
   const alerts = new Queue<AlertJob>(QUEUES.alerts, options);
   const send = new Queue<SendJob>(QUEUES.send, options);
   const maintenance = new Queue(QUEUES.maintenance, options);
+  const media = new Queue<MediaJob>(QUEUES.media, options);
 
   /**
    * BullMQ ignores an add whose id a kept failed job holds: such jobs are removed first, so that an id queued
@@ -49,24 +50,32 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
     for (const id of jobIds) lookup.zscore(queue.toKey('failed'), id);
     const scores = (await lookup.exec()) ?? [];
     await Promise.all(jobIds.filter((_, i) => scores[i]?.[1] != null).map((id) => queue.remove(id)));
-  };
+  };  /** Jobs queued again (the reconciler, a resume): a failed job of the same id is removed first. */
+  const requeue = <T>(queue: Queue<T>, jobs: Array<{ name: string; data: T; opts: { jobId: string } }>) =>
+    inTime(connection, async () => {
+      await dropFailed(queue, jobs.map((job) => job.opts.jobId));
+      // (The job shape is ours; BullMQ's name type cannot be resolved for a generic queue.)
+      return queue.addBulk(jobs as Parameters<Queue<T>['addBulk']>[0]);
+    });
+
   const sendJobs = (messageIds: string[]) => messageIds.map((messageId) => ({ name: 'send', data: { messageId }, opts: { jobId: `send-${messageId}` } }));
   const reportJob = (reportId: string) => ({ name: 'process', data: { reportId }, opts: { jobId: `report-${reportId}` } });
+  const mediaJob = (reportId: string) => ({ name: 'fetch', data: { reportId }, opts: { jobId: `media-${reportId}` } });
 
   return {
     reports,
     alerts,
     send,
     maintenance,
+    media,
+    /** A report with photos or recordings: fetch them from the provider (the reconciler does it again if needed). */
+    fetchMedia: (reportId: string) => inTime(connection, () => media.add('fetch', { reportId }, { jobId: `media-${reportId}` })),
+    /** Media fetches queued again (the reconciler): a failed job of the same id is removed first. */
+    requeueMedia: (reportIds: string[]) => requeue(media, reportIds.map(mediaJob)),
     /** A report just stored: its job id is new. */
     processReport: (reportId: string) => inTime(connection, () => reports.add('process', { reportId }, { jobId: `report-${reportId}` })),
     /** Reports queued again (the reconciler): a failed job of the same id is removed first. */
-    requeueReports: (reportIds: string[]) =>
-      inTime(connection, async () => {
-        const jobs = reportIds.map(reportJob);
-        await dropFailed(reports, jobs.map((job) => job.opts.jobId));
-        return reports.addBulk(jobs);
-      }),
+    requeueReports: (reportIds: string[]) => requeue(reports, reportIds.map(reportJob)),
     broadcast: (job: AlertJob) =>
       inTime(connection, async () => {
         const jobId = ['broadcast', job.kind, job.incidentId, job.updateId].filter(Boolean).join('-');
@@ -76,20 +85,15 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
     /** Queues sends of rows just written, in the order given (nearest first for alerts). */
     sendMessages: (messageIds: string[]) => inTime(connection, () => send.addBulk(sendJobs(messageIds))),
     /** Sends queued again (the reconciler, a resume): a failed job of the same id is removed first. */
-    requeueSends: (messageIds: string[]) =>
-      inTime(connection, async () => {
-        const jobs = sendJobs(messageIds);
-        await dropFailed(send, jobs.map((job) => job.opts.jobId));
-        return send.addBulk(jobs);
-      }),
+    requeueSends: (messageIds: string[]) => requeue(send, sendJobs(messageIds)),
     /** Jobs BullMQ marked failed (after their last attempt) at or after `since` (ms), across all queues. */
     failedSince: (since: number) =>
       inTime(connection, async () => {
-        const counts = await Promise.all([reports, alerts, send, maintenance].map((queue) => connection.zcount(queue.toKey('failed'), since, '+inf')));
+        const counts = await Promise.all([reports, alerts, send, maintenance, media].map((queue) => connection.zcount(queue.toKey('failed'), since, '+inf')));
         return counts.reduce((sum, n) => sum + n, 0);
       }),
     async close() {
-      await Promise.all([reports.close(), alerts.close(), send.close(), maintenance.close()]);
+      await Promise.all([reports.close(), alerts.close(), send.close(), maintenance.close(), media.close()]);
     },
   };
 }

@@ -6,13 +6,14 @@ import { runBroadcast } from '../services/broadcast.js';
 import { broadcastGaveUp, reportGaveUp, sendGaveUp } from '../services/gave-up.js';
 import { expireIncidents, reconcile } from '../services/maintenance.js';
 import { deleteFromProvider } from '../services/provider-cleanup.js';
+import { fetchReportMedia, mediaGaveUp, requeueUnfetchedMedia } from '../services/media.js';
 import { processReport } from '../services/reports.js';
 import { forgetReporterNumbers, purgeBefore } from '../services/retention.js';
 import { sendMessage } from '../services/sending.js';
 import { orTimeout } from '../timeout.js';
 import { cappedBackoff } from './backoff.js';
 import { workerConnection } from './connection.js';
-import { type AlertJob, QUEUES, type ReportJob, type SendJob } from './names.js';
+import { type AlertJob, type MediaJob, QUEUES, type ReportJob, type SendJob } from './names.js';
 
 export interface Workers {
   all: Worker[];
@@ -51,12 +52,18 @@ export async function startWorkers(deps: Deps): Promise<Workers> {
     orGiveUp(deps, (job) => sendMessage(deps, job.data.messageId, isLastAttempt(job)), (job) => sendGaveUp(deps, job.data.messageId)),
     { ...base(50), limiter: rateLimit(deps.config.sms.ratePerSecond) },
   );
+  const media = new Worker<MediaJob>(
+    QUEUES.media,
+    orGiveUp(deps, (job) => fetchReportMedia(deps, job.data.reportId), (job) => mediaGaveUp(deps, job.data.reportId)),
+    base(2),
+  );
   const maintenance = new Worker(
     QUEUES.maintenance,
     // Each duty on its own: a provider outage that breaks the backfill must not stop the reconciler.
     async () => {
       const duties: Array<[string, () => unknown]> = [
         ['reconcile', () => reconcile(deps)],
+        ['fetch media', () => requeueUnfetchedMedia(deps)],
         ['expire', () => expireIncidents(deps)],
         ['forget reporter numbers', () => forgetReporterNumbers(deps)],
         ['purge', () => purgeBefore(deps, deps.now() - deps.config.retentionDays * 86_400_000, null, { quiet: true })],
@@ -74,7 +81,7 @@ export async function startWorkers(deps: Deps): Promise<Workers> {
     base(1),
   );
 
-  const all = [reports, alerts, send, maintenance];
+  const all = [reports, alerts, send, maintenance, media];
   for (const worker of all) watch(deps, worker);
   // Registered at start and again every interval (an idempotent upsert), so a Redis that comes back empty gets
   // the schedule back without a restart; the first reconcile runs now.

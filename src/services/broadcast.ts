@@ -4,8 +4,8 @@ import type { Incident } from '../db/repositories/incidents.js';
 import type { PlannedMessage } from '../db/repositories/messages.js';
 import type { Deps } from '../deps.js';
 import { type BroadcastText, broadcastText } from '../domain/alert-text.js';
-import { planRecipients } from '../domain/recipients.js';
-import { isLocale, type Locale } from '../domain/types.js';
+import { planRecipients, type Recipient } from '../domain/recipients.js';
+import { isLocale, LOCALES, type Locale } from '../domain/types.js';
 import { areaContains } from '../geo/areas.js';
 import type { AlertJob } from '../queue/names.js';
 
@@ -16,6 +16,7 @@ export async function runBroadcast(deps: BroadcastDeps, job: AlertJob): Promise<
   const now = deps.now();
   const incident = deps.repos.incidents.get(job.incidentId);
   if (!incident) return 0;
+  if (job.kind !== 'alert' && job.kind !== 'update') return legacyFollowUp(deps, incident, now);
   const planned = job.kind === 'alert' ? planAlert(deps, incident, now) : planUpdate(deps, incident, job.updateId ?? '');
   if (planned === null) return 0;
   const written = inTransaction(deps.db, () => {
@@ -40,11 +41,7 @@ export async function runBroadcast(deps: BroadcastDeps, job: AlertJob): Promise<
 function planAlert(deps: BroadcastDeps, incident: Incident, now: number): PlannedMessage[] | null {
   // A dismissal or resolution that came first wins: the alert never goes out.
   if (incident.status !== 'confirmed' || incident.lat === null || incident.lng === null) return null;
-  const point = { lat: incident.lat, lng: incident.lng, zip: incident.zip, precision: incident.precision ?? undefined };
-  const covering = deps.repos.committees.list().filter((committee) => areaContains(committee.area, point));
-  const candidates = deps.repos.committees.reachableMembers(covering.map((c) => c.id));
-  const reporters = new Set(deps.repos.reports.ofIncident(incident.id).flatMap((r) => (r.contactId ? [r.contactId] : [])));
-  const recipients = planRecipients(candidates, point, reporters);
+  const { recipients } = alertAudience(deps, { ...incident, lat: incident.lat, lng: incident.lng });
   const notAfter = (incident.confirmedAt ?? now) + deps.config.sms.alertValiditySeconds * 1000;
   const texts = textsFor(incident, 'alert');
   return recipients.map((r) => {
@@ -60,6 +57,48 @@ function planAlert(deps: BroadcastDeps, incident: Incident, now: number): Planne
       notAfter,
     };
   });
+}
+
+export interface AlertAudience {
+  recipients: Recipient[];
+  /** The committees whose area covers the incident, each with how many of `recipients` are its members. */
+  committees: Array<{ id: string; name: string; recipients: number }>;
+}
+
+/**
+ * Who an alert for this placed incident goes to: active, reachable members of every covering committee, each
+ * person once, its reporters left out. The fan-out and the console's preview both ask this.
+ */
+export function alertAudience(deps: Pick<BroadcastDeps, 'repos'>, incident: Incident & { lat: number; lng: number }): AlertAudience {
+  const point = { lat: incident.lat, lng: incident.lng, zip: incident.zip, precision: incident.precision ?? undefined };
+  const covering = deps.repos.committees.list().filter((committee) => areaContains(committee.area, point));
+  const candidates = deps.repos.committees.reachableMembers(covering.map((c) => c.id));
+  const reporters = new Set(deps.repos.reports.ofIncident(incident.id).flatMap((r) => (r.contactId ? [r.contactId] : [])));
+  const recipients = planRecipients(candidates, point, reporters);
+  const reached = new Set(recipients.map((r) => r.contactId));
+  const committees = covering.map((committee) => ({
+    id: committee.id,
+    name: committee.name,
+    recipients: new Set(candidates.filter((c) => c.committeeId === committee.id && reached.has(c.contactId)).map((c) => c.contactId)).size,
+  }));
+  return { recipients, committees };
+}
+
+/** The alert's text in each language, as the fan-out would compose it. */
+export function alertTexts(incident: Incident): Record<Locale, string> {
+  const texts = textsFor(incident, 'alert');
+  return Object.fromEntries(LOCALES.map((locale) => [locale, texts(locale)])) as Record<Locale, string>;
+}
+
+/**
+ * A correction or all clear queued as a job by a version before they were written with the incident's change (a
+ * job left in Redis across an upgrade): its rows are written now, as the closing transaction would have.
+ */
+async function legacyFollowUp(deps: BroadcastDeps, incident: Incident, now: number): Promise<number> {
+  const kind = closingFollowUp(incident);
+  const ids = kind ? inTransaction(deps.db, () => planClosingFollowUp(deps, incident, kind, now)) : [];
+  if (ids.length > 0) await deps.queues.sendMessages(ids);
+  return ids.length;
 }
 
 /** An update goes to exactly those the alert was handed over for. */

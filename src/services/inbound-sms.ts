@@ -187,7 +187,6 @@ function join(ctx: Ctx, contact: Contact, command: Extract<Command, { type: 'joi
     },
     now,
   );
-  repos.seen.record(phone, now);
   return [committee.autoApprove ? 'join_active' : 'join_pending', { committee: committee.name }];
 }
 

@@ -2,7 +2,7 @@
 // alert fan-out is a job; a correction or all clear is written to the ledger with the status change).
 import { inTransaction } from '../db/client.js';
 import type { Deps } from '../deps.js';
-import { type IncidentStatus, OPEN_STATUSES, UNCONFIRMED_STATUSES } from '../domain/types.js';
+import { type IncidentStatus, OPEN_STATUSES, type Precision, UNCONFIRMED_STATUSES } from '../domain/types.js';
 import type { AlertJob } from '../queue/names.js';
 import { type ClosingFollowUp, planClosingFollowUp } from './broadcast.js';
 
@@ -15,8 +15,14 @@ export async function confirmIncident(deps: IncidentDeps, id: string, userId: st
   const { result, fanOut } = inTransaction(deps.db, (): { result: ActionResult; fanOut: boolean } => {
     const incident = deps.repos.incidents.get(id);
     if (!incident || incident.mergedIntoId) return { result: 'not_found', fanOut: false };
-    // Confirming again resends nothing; it only retries a fan-out that gave up (its ledger rows are unique).
-    if (incident.status === 'confirmed') return { result: 'unchanged', fanOut: incident.alertFailedAt !== null };
+    // Confirming again resends nothing; it only retries a fan-out that gave up (its ledger rows are unique). The
+    // mark goes in the same transaction, so the reconciler plans it if the queue cannot be reached right now.
+    if (incident.status === 'confirmed') {
+      if (incident.alertFailedAt === null) return { result: 'unchanged', fanOut: false };
+      deps.repos.incidents.update(id, { alertFailedAt: null }, now);
+      deps.repos.incidents.addEvent(id, 'alert_retried', now, {}, userId);
+      return { result: 'unchanged', fanOut: true };
+    }
     if (incident.lat === null || !deps.repos.incidents.transition(id, UNCONFIRMED_STATUSES, { status: 'confirmed', confirmedAt: now }, now)) {
       return { result: 'conflict', fanOut: false };
     }
@@ -86,7 +92,7 @@ export async function placeIncident(
   deps: IncidentDeps,
   id: string,
   userId: string,
-  place: { lat: number; lng: number; label?: string | undefined },
+  place: { lat: number; lng: number; label?: string | undefined; precision?: Precision | undefined; zip?: string | undefined },
 ): Promise<ActionResult> {
   const now = deps.now();
   const result = inTransaction(deps.db, (): { result: ActionResult; confirmed?: boolean } => {
@@ -94,8 +100,9 @@ export async function placeIncident(
     if (!incident || incident.mergedIntoId) return { result: 'not_found' };
     if (!OPEN_STATUSES.includes(incident.status)) return { result: 'conflict' };
     const label = place.label?.trim() || `${place.lat.toFixed(5)}, ${place.lng.toFixed(5)}`;
-    deps.repos.incidents.update(id, { lat: place.lat, lng: place.lng, label, precision: 'point', zip: null }, now);
-    deps.repos.incidents.addEvent(id, 'placed', now, { label, by: 'dispatcher' }, userId);
+    const precision = place.precision ?? 'point';
+    deps.repos.incidents.update(id, { lat: place.lat, lng: place.lng, label, precision, zip: place.zip ?? null }, now);
+    deps.repos.incidents.addEvent(id, 'placed', now, { label, precision, by: 'dispatcher' }, userId);
     deps.repos.audit.record('incident.place', now, { actorUserId: userId, target: id });
     return { result: 'done', confirmed: incident.status === 'confirmed' };
   });

@@ -35,6 +35,6 @@ export async function reconcile(deps: MaintenanceDeps): Promise<{ reports: numbe
     if (rows.length > 0) await deps.queues.requeueSends(rows.map((row) => row.id));
     sends = rows.length;
   }
-  deps.repos.users.deleteExpiredSessions(now);
+  deps.repos.users.deleteExpiredSessions(now, deps.config.sessionIdleMinutes * 60_000);
   return { reports: reports.length, broadcasts: incidents.length, sends };
 }

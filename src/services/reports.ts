@@ -26,9 +26,11 @@ export async function processReport(deps: ReportDeps, reportId: string): Promise
     const token = reporterToken(deps, report, incident.id);
     deps.repos.reports.update(report.id, { status: 'processed', processedAt: now, incidentId: incident.id, reporterToken: token });
     keepFloodMark(deps, incident, now);
-    return { incidentId: incident.id, question };
+    return { incidentId: incident.id, question, hasMedia: report.media.length > 0 };
   });
   if (!result) return;
+  // Photos and recordings are fetched now, while the provider still has them; if Redis is away, the reconciler will.
+  if (result.hasMedia) await deps.queues.fetchMedia(reportId).catch((error: Error) => deps.log.warn({ err: error.message }, 'media fetch not queued now; the reconciler will'));
   if (result.question) await deps.queues.sendMessages([result.question]);
   deps.events.incidentChanged(result.incidentId);
 }

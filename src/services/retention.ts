@@ -14,9 +14,9 @@ export const PURGE_BATCH = 500;
 const PURGE_PAUSE_MS = 10;
 
 /**
- * Deletes everything older than `before`: incidents (by their last activity) with their reports, timeline,
- * messages and replies; loose reports and messages; MessageSid records; reporters' hashes. The list of stopped
- * numbers is kept for good: a STOP must outlive any purge.
+ * Deletes everything older than `before`: incidents (by their last activity) with their reports (photos and
+ * recordings included), timeline, messages and replies; loose reports and messages; MessageSid records; reporters'
+ * hashes. The list of stopped numbers is kept for good: a STOP must outlive any purge.
  *
  * It deletes in batches of PURGE_BATCH rows, one short transaction each, with a pause between them: a backlog of
  * any size never holds the write lock past the busy timeout, nor stalls webhooks served by this same process or
@@ -36,6 +36,8 @@ export async function purgeBefore(
     ['responses', (limit) => retention.deleteResponses(before, limit)],
     ['incidentEvents', (limit) => retention.deleteIncidentEvents(before, limit)],
     ['messages', (limit) => retention.deleteMessages(before, limit)],
+    // Photos and recordings are big: their own batches, before their reports.
+    ['media', (limit) => retention.deleteMedia(before, limit)],
     ['reports', (limit) => retention.deleteReports(before, limit)],
     [
       'incidents',

@@ -25,7 +25,8 @@ export function fromTwilioStatus(status: string): MessageStatus | null {
   }
 }
 
-const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/;
+/** Twilio's message ids: SM (text) or MM (with media) and 32 hex digits. */
+export const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/;
 
 /** Twilio's status callback (`MessageSid`, `MessageStatus`, `ErrorCode`) in our terms; null when it is not one. */
 export function parseTwilioStatusCallback(fields: Readonly<Record<string, unknown>>): DeliveryUpdate | null {

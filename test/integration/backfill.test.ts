@@ -53,11 +53,12 @@ describe('filing inbound messages the webhook missed', () => {
     expect(await backfillInbound(s.deps)).toBe(2);
     await s.idle();
 
-    // The same URLs Twilio's webhook would have carried as MediaUrl0, MediaUrl1.
-    const reports = (await dispatcher.get('/api/reports')).json() as Array<{ text: string; media: string[] }>;
-    expect(reports.map((r) => ({ text: r.text, media: r.media })).sort((a, b) => a.text.localeCompare(b.text))).toEqual([
-      { text: '', media: photoOnly.mediaUrls },
-      { text: 'ICE van at the bakery 94103', media: withText.mediaUrls },
+    // Fetched from the same URLs Twilio's webhook would have carried as MediaUrl0, MediaUrl1, and kept here.
+    expect([...s.twilio.fetched].sort()).toEqual([...withText.mediaSids, ...photoOnly.mediaSids].sort());
+    const reports = (await dispatcher.get('/api/reports')).json() as Array<{ text: string; media: Array<{ kind: string }> }>;
+    expect(reports.map((r) => ({ text: r.text, photos: r.media.filter((m) => m.kind === 'photo').length })).sort((a, b) => a.text.localeCompare(b.text))).toEqual([
+      { text: '', photos: 1 },
+      { text: 'ICE van at the bakery 94103', photos: 2 },
     ]);
     expect(withText.mediaUrls).toHaveLength(2);
     expect(await backfillInbound(s.deps)).toBe(0);

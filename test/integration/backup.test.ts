@@ -39,9 +39,11 @@ describe('backups', () => {
     const backups = folder();
     const tooOld = `centinela-${stamp(Date.now() - (s.config.retentionDays + 1) * DAY)}.db`;
     const recent = `centinela-${stamp(Date.now() - 2 * DAY)}.db`;
+    // A copy a killed run left unfinished (and so unwiped) hours ago goes too, with its journal files.
+    const abandoned = [`centinela-${stamp(Date.now() - 3 * 3600_000)}.db.partial`, `centinela-${stamp(Date.now() - 3 * 3600_000)}.db.partial-wal`];
     // Not its own: another name, another pattern, or the operator's own copy.
     const others = [`other-${stamp(0)}.db`, 'centinela-before-upgrade.db', `centinela-${stamp(0)}.db.gpg`];
-    for (const name of [tooOld, recent, ...others]) writeFileSync(join(backups, name), 'not really a backup');
+    for (const name of [tooOld, recent, ...abandoned, ...others]) writeFileSync(join(backups, name), 'not really a backup');
 
     // The app keeps taking texts while the backup runs.
     const env = { DATABASE_PATH: s.config.databasePath, ...keys };

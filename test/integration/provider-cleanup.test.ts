@@ -39,8 +39,8 @@ describe('deleting from Twilio after processing', () => {
     expect(counts.outbound).toBe(1);
     expect(counts.inbound).toBeGreaterThanOrEqual(1);
     expect(s.twilio.deleted).toEqual(expect.arrayContaining([inbound.sid, inbound.mediaSids[0], alert!.sid]));
-    // The report keeps its text but no longer points at a deleted photo; nothing is deleted twice.
-    expect((await dispatcher.get('/api/reports')).json()[0].media).toEqual([]);
+    // The report keeps its text and the photo fetched before the deletion (served from here); nothing is deleted twice.
+    expect((await dispatcher.get('/api/reports')).json()[0].media).toEqual([expect.objectContaining({ kind: 'photo', url: expect.stringMatching(/^\/api\/media\//) })]);
     expect(await deleteFromProvider(s.deps)).toEqual({ inbound: 0, outbound: 0, media: 0 });
   });
 

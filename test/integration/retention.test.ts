@@ -149,7 +149,7 @@ describe('key rotation', () => {
     const env = { DATABASE_PATH: s.config.databasePath, DATA_KEY: newKey.toString('base64'), DATA_KEY_PREVIOUS: oldKey.toString('base64'), HASH_KEY: s.config.keys.hash.toString('base64'), SESSION_SECRET: testKeys()['SESSION_SECRET']! };
     const rotate = runEntry('scripts/keys-rotate.ts', { cwd: s.dir, env });
     expect(await rotate.exited).toBe(0);
-    expect(rotate.lines).toEqual(['re-encrypted 2 phone numbers and 1 second-factor secrets under the current DATA_KEY']);
+    expect(rotate.lines).toEqual(['re-encrypted 2 phone numbers, 1 second-factor secrets and 0 photos and recordings under the current DATA_KEY']);
     // A second factor still opens with the new key alone: its user is not locked out once the old key is dropped.
     const sealed = s.deps.repos.users.findByEmail('second-factor@example.org')?.totpSecret ?? '';
     expect(createSecretBox({ data: newKey }).open(sealed)).toBe('JBSWY3DPEHPK3PXP');

@@ -6,7 +6,7 @@
  *   client.api.baseUrl = fake.url;
  *
  * It answers, with Twilio's JSON shapes, only what the app calls (src/sms/twilio-provider.ts): create and list
- * messages (filters To and DateSent>), list a message's media, delete messages, media and recordings. A request
+ * messages (filters To and DateSent>), list a message's media, serve media and recordings, delete messages, media and recordings. A request
  * it does not implement gets a 404 or a 400 that says so, never a made-up answer. Tests inject faults into
  * creates: 429s and 5xx, per-recipient errors, outages, malformed answers, requests that never answer.
  *
@@ -73,6 +73,8 @@ export interface FakeTwilio {
   readonly sent: SentMessage[];
   /** Sids removed by DELETE (messages, media, recordings), in order. Cleared in place by reset(). */
   readonly deleted: string[];
+  /** Sids of media and recordings whose content was downloaded (GET without `.json`), in order. Cleared by reset(). */
+  readonly fetched: string[];
   /** Every create attempt (accepted or failed), in order. Cleared in place by reset(). */
   readonly attempts: CreateAttempt[];
   /** Number of create attempts (accepted or failed). */
@@ -90,9 +92,9 @@ export interface FakeTwilio {
    * Registers an inbound message (one a webhook test "received", or one the webhook missed), sent now, so that
    * the message list, the media list and deletes know it. With media it is an MMS (an MM sid, like Twilio's).
    */
-  addInbound(message: { from: string; to: string; body?: string; numMedia?: number; sid?: string }): InboundMessage;
-  /** Registers a recording so DELETE .../Recordings/{sid}.json answers 204. */
-  addRecording(sid?: string): string;
+  addInbound(message: { from: string; to: string; body?: string; numMedia?: number; sid?: string; media?: MediaContent[] }): InboundMessage;
+  /** Registers a recording so DELETE .../Recordings/{sid}.json answers 204 and GET .../Recordings/{sid} serves it. */
+  addRecording(sid?: string, content?: MediaContent): string;
 
   /** Resolves with a copy of `sent` as soon as `sent.length >= count`. */
   waitForSent(count: number, timeoutMs?: number): Promise<SentMessage[]>;
@@ -126,10 +128,17 @@ interface StoredMessage {
   dateSent: Date | null;
 }
 
+/** What a media or recording URL serves (GET without `.json`). */
+export interface MediaContent {
+  contentType: string;
+  body: Buffer;
+}
+
 interface StoredMedia {
   messageSid: string;
   contentType: string;
   dateCreated: Date;
+  body: Buffer;
 }
 
 const DEFAULT_CODES: Record<number, number> = { 400: 20001, 401: 20003, 404: 20404, 405: 20004, 429: 20429, 500: 20500, 503: 20503 };
@@ -139,6 +148,10 @@ const DEFAULT_MESSAGES: Record<number, string> = {
   20500: 'An internal server error has occurred',
   20503: 'Service unavailable',
 };
+
+/** What a photo serves unless a test gives its own: a real 1×1 JPEG. */
+const GREY_PIXEL_JPEG =
+  '/9j/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4UG1RV19iZ2hnPk1xeXBkeFxlZ2P/2wBDARESEhgVGC8aGi9jQjhCY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2NjY2P/wAARCAABAAEDASIAAhEBAxEB/8QAFAABAAAAAAAAAAAAAAAAAAAAAP/EABQQAQAAAAAAAAAAAAAAAAAAAAD/xAAUAQEAAAAAAAAAAAAAAAAAAAAA/8QAFBEBAAAAAAAAAAAAAAAAAAAAAP/aAAwDAQACEQMRAD8AAA//2Q==';
 
 const MALFORMED_BODY = '{"sid": "SM0123456789abcdef0123456789abcdef", "status": "queu';
 
@@ -242,6 +255,7 @@ class FakeTwilioServer implements FakeTwilio {
   readonly accountSid = ACCOUNT_SID;
   readonly sent: SentMessage[] = [];
   readonly deleted: string[] = [];
+  readonly fetched: string[] = [];
   readonly attempts: CreateAttempt[] = [];
   url = '';
 
@@ -249,7 +263,7 @@ class FakeTwilioServer implements FakeTwilio {
   private readonly emitter = new EventEmitter();
   private readonly messages = new Map<string, StoredMessage>();
   private readonly media = new Map<string, StoredMedia>();
-  private readonly recordings = new Set<string>();
+  private readonly recordings = new Map<string, MediaContent>();
   private readonly waiters = new Set<(error: Error) => void>();
   private readonly base = `/${API_VERSION}/Accounts/${ACCOUNT_SID}`;
   private queue: { fault: Fault; remaining: number }[] = [];
@@ -321,12 +335,15 @@ class FakeTwilioServer implements FakeTwilio {
 
   // ---- seeding --------------------------------------------------------------------------
 
-  addInbound(message: { from: string; to: string; body?: string; numMedia?: number; sid?: string }): InboundMessage {
-    const numMedia = message.numMedia ?? 0;
+  addInbound(message: { from: string; to: string; body?: string; numMedia?: number; sid?: string; media?: MediaContent[] }): InboundMessage {
+    const numMedia = message.media?.length ?? message.numMedia ?? 0;
     const sid = message.sid ?? `${numMedia > 0 ? 'MM' : 'SM'}${hex32()}`;
     const now = new Date();
     const mediaSids = Array.from({ length: numMedia }, () => `ME${hex32()}`);
-    for (const m of mediaSids) this.media.set(m, { messageSid: sid, contentType: 'image/jpeg', dateCreated: now });
+    mediaSids.forEach((m, i) => {
+      const content = message.media?.[i] ?? { contentType: 'image/jpeg', body: Buffer.from(GREY_PIXEL_JPEG, 'base64') };
+      this.media.set(m, { messageSid: sid, contentType: content.contentType, dateCreated: now, body: content.body });
+    });
     const body = message.body ?? '';
     this.messages.set(sid, {
       sid,
@@ -344,9 +361,9 @@ class FakeTwilioServer implements FakeTwilio {
     return { sid, mediaSids, mediaUrls: mediaSids.map((m) => `${this.url}${this.base}/Messages/${sid}/Media/${m}`) };
   }
 
-  addRecording(sid?: string): string {
+  addRecording(sid?: string, content: MediaContent = { contentType: 'audio/x-wav', body: Buffer.from('RIFF fake wav') }): string {
     const s = sid ?? `RE${hex32()}`;
-    this.recordings.add(s);
+    this.recordings.set(s, content);
     return s;
   }
 
@@ -421,6 +438,7 @@ class FakeTwilioServer implements FakeTwilio {
   reset(): void {
     this.sent.length = 0;
     this.deleted.length = 0;
+    this.fetched.length = 0;
     this.attempts.length = 0;
     this.messages.clear();
     this.media.clear();
@@ -482,6 +500,13 @@ class FakeTwilioServer implements FakeTwilio {
       const mediaSid = sidOf(fourth);
       const known = this.media.get(mediaSid)?.messageSid === second;
       if (method === 'DELETE') return this.deleteKnown(res, mediaSid, known, path, () => this.forgetMedia(mediaSid));
+    } else if (rest.length === 4 && first === 'Messages' && third === 'Media' && fourth?.startsWith('ME')) {
+      // The media URL itself (as in a webhook's MediaUrl0) serves the file.
+      const stored = this.media.get(fourth);
+      if (method === 'GET') return stored && stored.messageSid === second ? this.serveContent(res, fourth, stored) : this.notFound(res, path);
+    } else if (rest.length === 2 && first === 'Recordings' && second?.startsWith('RE') && !second.includes('.')) {
+      const stored = this.recordings.get(second);
+      if (method === 'GET') return stored ? this.serveContent(res, second, stored) : this.notFound(res, path);
     } else if (rest.length === 2 && first === 'Recordings' && sidOf(second)) {
       const sid = sidOf(second);
       if (method === 'DELETE') return this.deleteKnown(res, sid, this.recordings.has(sid), path, () => this.recordings.delete(sid));
@@ -489,6 +514,12 @@ class FakeTwilioServer implements FakeTwilio {
       return this.notFound(res, path);
     }
     sendError(res, 405, 20004, `fake-twilio does not implement ${method} ${path}`);
+  }
+
+  private serveContent(res: ServerResponse, sid: string, content: { contentType: string; body: Buffer }): void {
+    this.fetched.push(sid);
+    res.writeHead(200, { 'content-type': content.contentType, 'content-length': content.body.length });
+    res.end(content.body);
   }
 
   private authorized(header: string | undefined): boolean {

@@ -187,7 +187,7 @@ function decodeXml(text: string): string {
 
 async function waitForIdle(deps: Deps, workers: Workers | null, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  const queues = [deps.queues.reports, deps.queues.alerts, deps.queues.send];
+  const queues = [deps.queues.reports, deps.queues.alerts, deps.queues.send, deps.queues.media];
   for (;;) {
     const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
     const busy = counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);

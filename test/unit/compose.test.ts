@@ -1,5 +1,6 @@
 // docker-compose.yml and the Dockerfile, read as files (no Docker daemon runs here): pinned images, a Redis that
 // requires the password REDIS_URL carries, the host port from .env on loopback only, and scheduled backups.
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -55,5 +56,19 @@ describe('docker-compose.yml', () => {
     expect(backup?.volumes).toEqual(expect.arrayContaining(['app-data:/app/data', 'backups:/app/backups']));
     expect(Object.keys(compose.volumes)).toContain('backups');
     expect(dockerfile).toMatch(/mkdir -p [^\n]*\/app\/backups/);
+  });
+
+  it('item 18: the backup timer refuses an interval that is not a number of hours above 0, before any copy', () => {
+    const script = [backup?.command ?? []].flat().at(-1) ?? '';
+    // As compose hands it to the shell ($$ is a literal $), with the copy replaced by a marker.
+    const shell = script.replace(/\$\$/g, '$').replace(/node dist\/scripts\/db-backup\.js \S+/, 'echo copied; exit 0');
+    const run = (hours: string) => spawnSync('sh', ['-c', shell], { env: { PATH: process.env['PATH'], BACKUP_EVERY_HOURS: hours }, encoding: 'utf8' });
+    for (const hours of ['24', '0.5']) expect(run(hours).stdout.trim(), hours).toBe('copied');
+    for (const hours of ['0', '0.0', '.', 'abc', '1.2.3', '']) {
+      const result = run(hours);
+      expect(result.status, hours).toBe(1);
+      expect(result.stdout, hours).toBe('');
+      expect(result.stderr, hours).toMatch(/BACKUP_EVERY_HOURS must be a number of hours above 0/);
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { broadcastText, publicPlace } from '../../src/domain/alert-text.js';
 import { chooseIncident } from '../../src/domain/clustering.js';
-import { incidentCode, inviteCode } from '../../src/domain/codes.js';
+import { incidentCode, inviteCode, randomCode } from '../../src/domain/codes.js';
 import { parseInbound } from '../../src/domain/keywords.js';
 import { planRecipients } from '../../src/domain/recipients.js';
 import { segmentsOf } from '../../src/domain/sms-fit.js';
@@ -83,6 +83,12 @@ describe('codes', () => {
       expect(parseInbound(`JOIN ${invite}`)).toMatchObject({ type: 'join', code: invite });
       expect(incidentCode()).toMatch(/^(?=.*\d)(?=.*[A-Z])[A-Z0-9]{4}$/);
     }
+  });
+
+  it('never draws a code the keyword parser reads as an ordinal or a time ("5732ND", "12PM")', () => {
+    const codes = Array.from({ length: 20_000 }, () => randomCode(4));
+    expect(codes.filter((code) => /^\d+(ST|ND|RD|TH|AM|PM)$/.test(code))).toEqual([]);
+    for (const code of codes.slice(0, 2000)) expect(parseInbound(`1 ${code}`)).toMatchObject({ type: 'respond', incidentCode: code });
   });
 });
 

@@ -12,6 +12,12 @@ describe('maskPhoneNumbers', () => {
     expect(maskPhoneNumbers('call 415.555.0100, 415.555.0101 now')).toBe('call •••.•••.0100, •••.•••.0101 now');
     expect(maskPhoneNumbers('415-555-0199,415-555-0188')).toBe('•••-•••-0199,•••-•••-0188');
     expect(maskPhoneNumbers('415-555-0199 ext 12')).toBe('•••-•••-0199 ext 12');
+    // Other digits beside a number do not hide it.
+    expect(maskPhoneNumbers('ICE at 2400 Mission St 94110 415 555 0199 Jose')).toBe('ICE at 2400 Mission St 94110 ••• ••• 0199 Jose');
+    expect(maskPhoneNumbers('call 415 555 0199 2 guys')).toBe('call ••• ••• 0199 2 guys');
+    expect(maskPhoneNumbers('numbers: 415 555 0199 415 555 0188')).toBe('numbers: ••• ••• 0199 ••• ••• 0188');
+    expect(maskPhoneNumbers('(415) 555 0199 4155550188')).toBe('(•••) ••• 0199 ••••••0188');
+    expect(maskPhoneNumbers('415.5550199, 415.5550188')).toBe('•••.•••0199, •••.•••0188');
   });
 
   it('item 14: never masks inside links, coordinates or ZIP+4 codes, nor ZIPs, street numbers or times', () => {

@@ -35,6 +35,10 @@ export function createCommitteesRepository(db: Db) {
       return db.select().from(committees).where(eq(committees.id, id)).get();
     },
 
+    update(id: string, patch: Partial<Pick<Committee, 'name' | 'area' | 'inviteCode' | 'autoApprove'>>): void {
+      db.update(committees).set(patch).where(eq(committees.id, id)).run();
+    },
+
     findByInviteCode(code: string): Committee | undefined {
       return db.select().from(committees).where(eq(committees.inviteCode, code.toUpperCase())).get();
     },

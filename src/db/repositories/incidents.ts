@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql } from 'drizzle-orm';
 import { type IncidentStatus, OPEN_STATUSES, UNCONFIRMED_STATUSES } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
-import { incidentEvents, incidents } from '../schema.js';
+import { incidentEvents, incidents, outgoingMessages, responses } from '../schema.js';
 import { beforeCondition, type Page } from './paging.js';
 
 export type Incident = typeof incidents.$inferSelect;
@@ -90,7 +90,7 @@ export function createIncidentsRepository(db: Db) {
         .all();
     },
 
-    list(filter: { status?: IncidentStatus }, page: Page): Incident[] {
+    list(filter: { status?: IncidentStatus; updatedSince?: number }, page: Page): Incident[] {
       return db
         .select()
         .from(incidents)
@@ -98,6 +98,7 @@ export function createIncidentsRepository(db: Db) {
           and(
             isNull(incidents.mergedIntoId),
             filter.status ? eq(incidents.status, filter.status) : undefined,
+            filter.updatedSince === undefined ? undefined : changedSince(filter.updatedSince),
             beforeCondition(page, incidents.id, incidents.createdAt),
           ),
         )
@@ -117,4 +118,17 @@ export function createIncidentsRepository(db: Db) {
     },
   };
 }
+/**
+ * Changed after `since`: the row itself (status, place, reports, which all write `updated_at`), its timeline, or
+ * its messages' delivery states and responder replies, which change without touching the incident row.
+ */
+function changedSince(since: number) {
+  return or(
+    gt(incidents.updatedAt, since),
+    inArray(incidents.id, sql`(select ${incidentEvents.incidentId} from ${incidentEvents} where ${incidentEvents.at} > ${since})`),
+    inArray(incidents.id, sql`(select ${outgoingMessages.incidentId} from ${outgoingMessages} where ${outgoingMessages.updatedAt} > ${since})`),
+    inArray(incidents.id, sql`(select ${responses.incidentId} from ${responses} where ${responses.at} > ${since})`),
+  );
+}
+
 export type IncidentsRepository = ReturnType<typeof createIncidentsRepository>;

@@ -1,5 +1,5 @@
 // Small tables: inbound de-duplication, audit log, system flags, responder replies, outbox.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { auditLog, contacts, inboundMessages, outboxMessages, responses, systemState } from '../schema.js';
@@ -25,6 +25,27 @@ export function createAuditRepository(db: Db) {
     },
     recent(limit = 100) {
       return db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit).all();
+    },
+    /** Newest first; `before` is an entry id or an ISO time from the previous page. */
+    list(filter: { action?: string; actorUserId?: string; target?: string; since?: number; until?: number }, page: { limit: number; before?: string }) {
+      const beforeTime = page.before && !/^\d+$/.test(page.before) ? Date.parse(page.before) : undefined;
+      return db
+        .select()
+        .from(auditLog)
+        .where(
+          and(
+            filter.action ? eq(auditLog.action, filter.action) : undefined,
+            filter.actorUserId ? eq(auditLog.actorUserId, filter.actorUserId) : undefined,
+            filter.target ? eq(auditLog.target, filter.target) : undefined,
+            filter.since === undefined ? undefined : gte(auditLog.at, filter.since),
+            filter.until === undefined ? undefined : lte(auditLog.at, filter.until),
+            page.before && /^\d+$/.test(page.before) ? lt(auditLog.id, Number(page.before)) : undefined,
+            beforeTime !== undefined && !Number.isNaN(beforeTime) ? lt(auditLog.at, beforeTime) : undefined,
+          ),
+        )
+        .orderBy(desc(auditLog.id))
+        .limit(page.limit)
+        .all();
     },
   };
 }

@@ -9,6 +9,7 @@ import {
   incidentEvents,
   incidents,
   loginFailures,
+  media,
   members,
   outboxMessages,
   outgoingMessages,
@@ -50,6 +51,15 @@ export function createRetentionRepository(db: Db) {
       );
     },
 
+    /** Photos and recordings of the reports deleteReports removes next (those of old incidents go with them). */
+    deleteMedia(before: number, limit: number): number {
+      const dueReports = db
+        .select({ id: reports.id })
+        .from(reports)
+        .where(or(inArray(reports.incidentId, oldIncidents(before)), and(isNull(reports.incidentId), lt(reports.receivedAt, before))));
+      return inTransaction(db, () => db.delete(media).where(inArray(media.id, db.select({ id: media.id }).from(media).where(inArray(media.reportId, dueReports)).limit(limit))).run().changes);
+    },
+
     deleteReports(before: number, limit: number): number {
       const due = or(inArray(reports.incidentId, oldIncidents(before)), and(isNull(reports.incidentId), lt(reports.receivedAt, before)));
       return inTransaction(db, () => db.delete(reports).where(inArray(reports.id, db.select({ id: reports.id }).from(reports).where(due).limit(limit))).run().changes);
@@ -59,14 +69,15 @@ export function createRetentionRepository(db: Db) {
      * Deletes old incidents, with anything still attached to them (rows added since their own batches ran), and
      * unlinks incidents that were merged into them. Returns every row it removed, by the purge's names.
      */
-    deleteIncidents(before: number, limit: number): Record<'incidents' | 'responses' | 'incidentEvents' | 'messages' | 'reports', number> {
+    deleteIncidents(before: number, limit: number): Record<'incidents' | 'responses' | 'incidentEvents' | 'messages' | 'media' | 'reports', number> {
       return inTransaction(db, () => {
         const ids = oldIncidents(before).limit(limit).all().map((row) => row.id);
-        if (ids.length === 0) return { incidents: 0, responses: 0, incidentEvents: 0, messages: 0, reports: 0 };
+        if (ids.length === 0) return { incidents: 0, responses: 0, incidentEvents: 0, messages: 0, media: 0, reports: 0 };
         const removed = {
           responses: db.delete(responses).where(inArray(responses.incidentId, ids)).run().changes,
           incidentEvents: db.delete(incidentEvents).where(inArray(incidentEvents.incidentId, ids)).run().changes,
           messages: db.delete(outgoingMessages).where(inArray(outgoingMessages.incidentId, ids)).run().changes,
+          media: db.delete(media).where(inArray(media.reportId, db.select({ id: reports.id }).from(reports).where(inArray(reports.incidentId, ids)))).run().changes,
           reports: db.delete(reports).where(inArray(reports.incidentId, ids)).run().changes,
         };
         db.update(incidents).set({ mergedIntoId: null }).where(inArray(incidents.mergedIntoId, ids)).run();
@@ -192,12 +203,21 @@ export function createRetentionRepository(db: Db) {
 
     // ---- copies at the provider (TWILIO_DELETE_AFTER_MINUTES) ----
 
-    /** Reports received before `cutoff` that still point at photos or recordings at the provider. */
+    /**
+     * Reports received before `cutoff` that still point at photos or recordings at the provider, once every one of
+     * them has been fetched (or refused): deleting them at the provider must never lose the only copy.
+     */
     reportsWithMedia(cutoff: number, limit: number): Array<{ id: string; media: string[] }> {
       return db
         .select({ id: reports.id, media: reports.media })
         .from(reports)
-        .where(and(lt(reports.receivedAt, cutoff), sql`${reports.media} != '[]'`))
+        .where(
+          and(
+            lt(reports.receivedAt, cutoff),
+            sql`${reports.media} != '[]'`,
+            sql`json_array_length(${reports.media}) <= (select count(*) from ${media} where ${media.reportId} = ${reports.id})`,
+          ),
+        )
         .limit(limit)
         .all();
     },
@@ -206,12 +226,26 @@ export function createRetentionRepository(db: Db) {
       db.update(reports).set({ media: [] }).where(eq(reports.id, reportId)).run();
     },
 
-    /** Inbound MessageSids/CallSids received before `cutoff` whose provider copy is not deleted yet. */
+    /**
+     * Inbound MessageSids/CallSids received before `cutoff` whose provider copy is not deleted yet. None while a
+     * photo or recording received before them is still to be fetched: a message's media may go with it at Twilio.
+     */
     inboundAtProvider(cutoff: number, limit: number): string[] {
+      const mediaPending = db
+        .select({ id: reports.id })
+        .from(reports)
+        .where(
+          and(
+            lt(reports.receivedAt, cutoff),
+            sql`${reports.media} != '[]'`,
+            sql`(case when json_valid(${reports.media}) then json_array_length(${reports.media}) else 0 end) > (select count(*) from ${media} where ${media.reportId} = ${reports.id})`,
+            sql`${reports.receivedAt} <= ${inboundMessages.receivedAt}`,
+          ),
+        );
       return db
         .select({ sid: inboundMessages.sid })
         .from(inboundMessages)
-        .where(and(isNull(inboundMessages.providerDeletedAt), lt(inboundMessages.receivedAt, cutoff)))
+        .where(and(isNull(inboundMessages.providerDeletedAt), lt(inboundMessages.receivedAt, cutoff), notExists(mediaPending)))
         .limit(limit)
         .all()
         .map((row) => row.sid);

@@ -19,6 +19,8 @@ export const SESSION_COOKIE = 'centinela_session';
 /** Names the user of a browser that signed in before; sent only to the sign-in route. */
 export const DEVICE_COOKIE = 'centinela_device';
 const DEVICE_TTL_MS = 365 * 24 * 3600_000;
+/** A session's last use is written at most this often: a busy console does not write on every request. */
+const SESSION_RENEW_MS = 60_000;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -47,8 +49,12 @@ export function authHooks(app: FastifyInstance, deps: Deps): void {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) return;
     const hash = tokenHash(token);
-    request.user = deps.repos.users.userForSession(hash, deps.now()) ?? null;
-    if (request.user) request.sessionTokenHash = hash;
+    const now = deps.now();
+    const live = deps.repos.users.userForSession(hash, now, deps.config.sessionIdleMinutes * 60_000);
+    if (!live) return;
+    request.user = live.user;
+    request.sessionTokenHash = hash;
+    if (now - live.lastUsedAt >= SESSION_RENEW_MS) deps.repos.users.touchSession(hash, now);
   });
 
   const api = app.withTypeProvider<ZodTypeProvider>();

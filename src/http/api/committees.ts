@@ -3,9 +3,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { inviteCode } from '../../domain/codes.js';
+import { zipCells } from '../../geo/zip-cells.js';
 import { zipCentroid } from '../../geo/zips.js';
 import { HttpError, notFound } from '../errors.js';
-import { committeeCreateBody, committeeSchema, errorResponses, idParams, memberPatchBody, memberSchema, memberUpdateSchema } from '../schemas.js';
+import { committeeCreateBody, committeePatchBody, committeeSchema, emptyBody, errorResponses, idParams, memberPatchBody, memberSchema, memberUpdateSchema, zipCellsSchema } from '../schemas.js';
 import { currentUser, requireRole } from './auth.js';
 import { committeeView, iso } from './views.js';
 
@@ -13,23 +14,51 @@ export async function committeeRoutes(app: FastifyInstance, { deps }: { deps: De
   app.addHook('preValidation', requireRole('admin', 'dispatcher'));
   const api = app.withTypeProvider<ZodTypeProvider>();
   const { committees, audit } = deps.repos;
+  const freeInviteCode = () => {
+    let code = inviteCode();
+    while (committees.findByInviteCode(code)) code = inviteCode();
+    return code;
+  };
 
   api.post('/api/committees', { schema: { body: committeeCreateBody, response: { 201: committeeSchema, ...errorResponses } } }, async (request, reply) => {
     const input = request.body;
-    let code = inviteCode();
-    while (committees.findByInviteCode(code)) code = inviteCode();
     const now = deps.now();
-    const committee = committees.create({ name: input.name, area: input.area, inviteCode: code, autoApprove: input.autoApprove ?? false }, now);
+    const committee = committees.create({ name: input.name, area: input.area, inviteCode: freeInviteCode(), autoApprove: input.autoApprove ?? false }, now);
     audit.record('committee.create', now, { actorUserId: currentUser(request).id, target: committee.id });
     return reply.status(201).send(committeeView(committee));
   });
 
   api.get('/api/committees', { schema: { response: { 200: z.array(committeeSchema), ...errorResponses } } }, async () => committees.list().map(committeeView));
 
+  /** A ZIP-list area as its ZIPs' nearest-centroid cells, for the map (other areas draw themselves). */
+  api.get('/api/committees/:id/cells', { schema: { params: idParams, response: { 200: zipCellsSchema, ...errorResponses } } }, async (request) => {
+    const committee = committees.get(request.params.id);
+    if (!committee) throw notFound('no such committee');
+    return { cells: committee.area.type === 'zips' ? zipCells(committee.area.zips) : [] };
+  });
+
   api.get('/api/committees/:id', { schema: { params: idParams, response: { 200: committeeSchema, ...errorResponses } } }, async (request) => {
     const committee = committees.get(request.params.id);
     if (!committee) throw notFound('no such committee');
     return committeeView(committee);
+  });
+
+  api.patch('/api/committees/:id', { schema: { params: idParams, body: committeePatchBody, response: { 200: committeeSchema, ...errorResponses } } }, async (request) => {
+    const committee = committees.get(request.params.id);
+    if (!committee) throw notFound('no such committee');
+    const { name, area, autoApprove } = request.body;
+    committees.update(committee.id, { ...(name ? { name } : {}), ...(area ? { area } : {}), ...(autoApprove === undefined ? {} : { autoApprove }) });
+    audit.record('committee.update', deps.now(), { actorUserId: currentUser(request).id, target: committee.id, detail: { fields: Object.keys(request.body) } });
+    return committeeView(committees.get(committee.id) ?? committee);
+  });
+
+  /** A new invite code; the old one stops working at once (e.g. after it leaked). */
+  api.post('/api/committees/:id/invite-code', { schema: { params: idParams, body: emptyBody, response: { 200: committeeSchema, ...errorResponses } } }, async (request) => {
+    const committee = committees.get(request.params.id);
+    if (!committee) throw notFound('no such committee');
+    committees.update(committee.id, { inviteCode: freeInviteCode() });
+    audit.record('committee.invite_code', deps.now(), { actorUserId: currentUser(request).id, target: committee.id });
+    return committeeView(committees.get(committee.id) ?? committee);
   });
 
   api.get('/api/committees/:id/members', { schema: { params: idParams, response: { 200: z.array(memberSchema), ...errorResponses } } }, async (request) => {

@@ -1,6 +1,7 @@
 // Live updates for the console: server-sent events, fed by a Redis channel that workers publish to as well.
-// A stream lives only as long as its session: signed out (in any web process, they share the database), expired or
-// its user disabled, it is told so and closed within SESSION_CHECK_MS.
+// A stream lives only as long as its session: signed out (in any web process, they share the database), expired,
+// idle past SESSION_IDLE_MINUTES (an open stream is not use) or its user disabled, it is told so and closed
+// within SESSION_CHECK_MS.
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
@@ -48,7 +49,7 @@ export async function eventRoutes(app: FastifyInstance, { deps }: { deps: Deps }
     if (clients.size === 0) return;
     let live: Set<string>;
     try {
-      live = deps.repos.users.liveSessions([...new Set(clients.values())], deps.now());
+      live = deps.repos.users.liveSessions([...new Set(clients.values())], deps.now(), deps.config.sessionIdleMinutes * 60_000);
     } catch (error) {
       deps.log.warn({ err: (error as Error).message }, 'event stream session check failed');
       return;

@@ -2,21 +2,25 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
+import type { Incident } from '../../db/repositories/incidents.js';
+import { findIncident } from '../../services/incident-lookup.js';
 import { type ActionResult, confirmIncident, dismissIncident, placeIncident, resolveIncident } from '../../services/incidents.js';
+import { previewAlert } from '../../services/preview.js';
 import { HttpError, notFound } from '../errors.js';
 import {
   emptyBody,
   errorResponses,
-  idParams,
   incidentDetailSchema,
   incidentListQuery,
+  incidentParams,
   incidentSchema,
   placeIncidentBody,
+  previewSchema,
   reportListQuery,
   reportSchema,
 } from '../schemas.js';
 import { currentUser, requireRole } from './auth.js';
-import { incidentDetailView, incidentView, incidentViews, reportView } from './views.js';
+import { incidentDetailView, incidentView, incidentViews, reportViews } from './views.js';
 
 /** An incident action answers with the incident: `doneStatus` when it took effect, 200 when nothing changed. */
 const actionResponses = { 200: incidentSchema, 202: incidentSchema, ...errorResponses };
@@ -29,38 +33,60 @@ export async function incidentRoutes(app: FastifyInstance, { deps }: { deps: Dep
   api.get('/api/reports', { schema: { querystring: reportListQuery, response: { 200: z.array(reportSchema), ...errorResponses } } }, async (request) => {
     const query = request.query;
     const since = query.since ? Date.parse(query.since) : undefined;
-    return reports.list({ since, unplaced: query.unplaced === 'true' }, query).map(reportView);
+    return reportViews(deps.repos, reports.list({ since, unplaced: query.unplaced === 'true' }, query));
   });
 
-  api.get('/api/incidents', { schema: { querystring: incidentListQuery, response: { 200: z.array(incidentSchema), ...errorResponses } } }, async (request) =>
-    incidentViews(deps.repos, incidents.list({ status: request.query.status }, request.query)),
-  );
+  api.get('/api/incidents', { schema: { querystring: incidentListQuery, response: { 200: z.array(incidentSchema), ...errorResponses } } }, async (request) => {
+    const { status, updatedSince } = request.query;
+    return incidentViews(deps.repos, incidents.list({ status, updatedSince: updatedSince ? Date.parse(updatedSince) : undefined }, request.query));
+  });
 
-  api.get('/api/incidents/:id', { schema: { params: idParams, response: { 200: incidentDetailSchema, ...errorResponses } } }, async (request) => {
-    const incident = incidents.get(request.params.id);
+  // Every `/api/incidents/:id…` route takes the incident's id or its code; this is the one place that reads it.
+  const incidentOf = (idOrCode: string): Incident => {
+    const incident = findIncident(deps.repos, idOrCode);
     if (!incident) throw notFound('no such incident');
+    return incident;
+  };
+
+  api.get('/api/incidents/:id', { schema: { params: incidentParams, response: { 200: incidentDetailSchema, ...errorResponses } } }, async (request) => {
+    const incident = incidentOf(request.params.id);
+    deps.repos.audit.record('incident.view', deps.now(), { actorUserId: currentUser(request).id, target: incident.id });
     return incidentDetailView(deps.repos, incident);
   });
 
+  api.post('/api/incidents/:id/preview', { schema: { params: incidentParams, body: emptyBody, response: { 200: previewSchema, ...errorResponses } } }, async (request) => {
+    const incident = incidentOf(request.params.id);
+    const preview = previewAlert(deps, incident.id);
+    if (preview === 'not_found') throw notFound('no such incident');
+    if (preview === 'conflict') throw conflict(incident);
+    return preview;
+  });
+
   const action = (path: string, run: (deps: Deps, id: string, userId: string) => Promise<ActionResult>, doneStatus: 200 | 202) =>
-    api.post(`/api/incidents/:id/${path}`, { schema: { params: idParams, body: emptyBody, response: actionResponses } }, async (request, reply) => {
-      const result = await run(deps, request.params.id, currentUser(request).id);
-      return answer(reply, result, doneStatus, deps, request.params.id);
+    api.post(`/api/incidents/:id/${path}`, { schema: { params: incidentParams, body: emptyBody, response: actionResponses } }, async (request, reply) => {
+      const { id } = incidentOf(request.params.id);
+      const result = await run(deps, id, currentUser(request).id);
+      return answer(reply, result, doneStatus, deps, id);
     });
   action('confirm', confirmIncident, 202);
   action('dismiss', dismissIncident, 200);
   action('resolve', resolveIncident, 200);
 
-  api.post('/api/incidents/:id/location', { schema: { params: idParams, body: placeIncidentBody, response: actionResponses } }, async (request, reply) => {
-    const result = await placeIncident(deps, request.params.id, currentUser(request).id, request.body);
-    return answer(reply, result, 200, deps, request.params.id);
+  api.post('/api/incidents/:id/location', { schema: { params: incidentParams, body: placeIncidentBody, response: actionResponses } }, async (request, reply) => {
+    const { id } = incidentOf(request.params.id);
+    const result = await placeIncident(deps, id, currentUser(request).id, request.body);
+    return answer(reply, result, 200, deps, id);
   });
 }
 
 function answer(reply: FastifyReply, result: ActionResult, doneStatus: 200 | 202, deps: Deps, id: string) {
   if (result === 'not_found') throw notFound('no such incident');
   const incident = deps.repos.incidents.get(id);
-  if (result === 'conflict') throw new HttpError(409, `not possible while the incident is ${incident?.status ?? 'unknown'}${incident?.lat === null ? ' and unplaced' : ''}`);
   if (!incident) throw notFound('no such incident');
+  if (result === 'conflict') throw conflict(incident);
   return reply.status(result === 'done' ? doneStatus : 200).send(incidentView(incident, deps.repos.reports.countsByIncident([id]).get(id)));
+}
+
+function conflict(incident: Incident): HttpError {
+  return new HttpError(409, `not possible while the incident is ${incident.status}${incident.lat === null ? ' and unplaced' : ''}`);
 }

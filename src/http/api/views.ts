@@ -2,6 +2,7 @@
 // The shapes are declared in src/http/schemas.ts; these functions build objects of those types.
 import type { Committee } from '../../db/repositories/committees.js';
 import type { Incident } from '../../db/repositories/incidents.js';
+import type { MediaInfo } from '../../db/repositories/media.js';
 import type { ReporterCounts, Report } from '../../db/repositories/reports.js';
 import type { Repositories } from '../../deps.js';
 import type { Precision } from '../../domain/types.js';
@@ -49,17 +50,44 @@ export function incidentViews(repos: Repositories, incidents: Incident[]): Incid
 /** One incident with its reports, timeline, ledger tallies per kind and status, and responders' answers. */
 export function incidentDetailView(repos: Repositories, incident: Incident): IncidentDetailView {
   const [view] = incidentViews(repos, [incident]);
+  const reports = repos.reports.ofIncident(incident.id);
   return {
     ...(view ?? incidentView(incident)),
     mergedIntoId: incident.mergedIntoId,
-    reports: repos.reports.ofIncident(incident.id).map(reportView),
+    reports: withReporterLetters(reports, reportViews(repos, reports)),
     timeline: repos.incidents.events(incident.id).map((e) => ({ at: iso(e.at), type: e.type, actorUserId: e.actorUserId, detail: e.detail })),
     alerts: repos.messages.countsByStatus(incident.id),
     responses: repos.responses.ofIncident(incident.id).map((r) => ({ id: r.id, answer: r.answer, at: iso(r.at), phone: r.phoneMask })),
   };
 }
 
-export function reportView(report: Report): ReportView {
+/** "Reporter A, B, C…" in order of first report: one sender keeps one letter (by the per-incident reporter token). */
+function withReporterLetters(reports: Report[], views: ReportView[]): Array<ReportView & { reporter: string }> {
+  const letters = new Map<string, string>();
+  return views.map((view, i) => {
+    const report = reports[i];
+    const key = report?.reporterToken ?? report?.contactId ?? view.id;
+    let letter = letters.get(key);
+    if (letter === undefined) {
+      letter = reporterLetter(letters.size);
+      letters.set(key, letter);
+    }
+    return { ...view, reporter: letter };
+  });
+}
+
+/** 0 → A, 25 → Z, 26 → AA … */
+function reporterLetter(n: number): string {
+  return (n >= 26 ? reporterLetter(Math.floor(n / 26) - 1) : '') + String.fromCharCode(65 + (n % 26));
+}
+
+/** Reports with their stored photos and recordings (one query for all of them). */
+export function reportViews(repos: Repositories, reports: Report[]): ReportView[] {
+  const media = repos.media.ofReports(reports.map((report) => report.id));
+  return reports.map((report) => reportView(report, media.get(report.id) ?? []));
+}
+
+export function reportView(report: Report, media: MediaInfo[] = []): ReportView {
   return {
     id: report.id,
     incidentId: report.incidentId,
@@ -72,7 +100,7 @@ export function reportView(report: Report): ReportView {
     flood: report.flood,
     status: report.status,
     receivedAt: iso(report.receivedAt),
-    media: report.media,
+    media: media.map((m) => ({ id: m.id, kind: m.kind, contentType: m.contentType, url: `/api/media/${m.id}` })),
   };
 }
 

@@ -2,11 +2,11 @@
 // as posted; fields not named here pass through unvalidated.
 import { z } from 'zod';
 import { LOCALES } from '../../domain/types.js';
+import { MESSAGE_SID } from '../../sms/status.js';
 
 /** A field Twilio sends once. A repeated one (parsed as a list) is refused rather than guessed at. */
 const field = () => z.string({ error: (issue) => (issue.input === undefined ? 'required' : 'must be sent once') });
 
-const MESSAGE_SID = /^(SM|MM)[0-9a-f]{32}$/;
 const CALL_SID = /^CA[0-9a-f]{32}$/;
 
 /**

@@ -1,0 +1,41 @@
+// What confirming an incident would send, without sending anything: the console shows it before `Send alert`.
+import type { Deps } from '../deps.js';
+import type { Locale } from '../domain/types.js';
+import { UNCONFIRMED_STATUSES } from '../domain/types.js';
+import { alertAudience, alertTexts } from './broadcast.js';
+
+export interface AlertPreview {
+  recipients: number;
+  committees: Array<{ id: string; name: string; recipients: number }>;
+  texts: Record<Locale, string>;
+  approvals: number;
+  needed: number;
+  /** Set when the alert would reach no one, saying why. */
+  warning: string | null;
+}
+
+export type PreviewResult = AlertPreview | 'not_found' | 'conflict';
+
+export function previewAlert(deps: Pick<Deps, 'repos'>, id: string): PreviewResult {
+  const incident = deps.repos.incidents.get(id);
+  if (!incident || incident.mergedIntoId) return 'not_found';
+  if (incident.lat === null || incident.lng === null) return 'conflict';
+  // A confirmed incident previews what a retried fan-out would reach; a closed one has nothing left to send.
+  if (!UNCONFIRMED_STATUSES.includes(incident.status) && incident.status !== 'confirmed') return 'conflict';
+  const audience = alertAudience(deps, { ...incident, lat: incident.lat, lng: incident.lng });
+  const warning =
+    audience.committees.length === 0
+      ? 'no committee covers this place: an alert would reach no one'
+      : audience.recipients.length === 0
+        ? 'the committees covering this place have no reachable members: an alert would reach no one'
+        : null;
+  return {
+    recipients: audience.recipients.length,
+    committees: audience.committees,
+    texts: alertTexts(incident),
+    // RELEASE_APPROVALS is not built yet: one approval, the confirming dispatcher's, releases the alert.
+    approvals: 0,
+    needed: 1,
+    warning,
+  };
+}

@@ -1,0 +1,179 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api, ApiError, type Incident, type IncidentDetail, type PlaceIncidentBody, type Preview } from '../api.js';
+import { Deliveries } from '../components/Deliveries.js';
+import { Link } from '../components/Link.js';
+import { MapView } from '../components/MapView.js';
+import { PreviewPanel } from '../components/PreviewPanel.js';
+import { StatusBadge } from '../components/StatusBadge.js';
+import { placeText } from '../components/format.js';
+import { kindName, t } from '../i18n.js';
+import { store } from '../store.js';
+
+const OPEN = new Set(['new', 'verifying', 'confirmed']);
+const UNCONFIRMED = new Set(['new', 'verifying']);
+/** Messages still on their way: while there are some, the counts are refreshed. */
+const IN_FLIGHT = new Set(['queued', 'sending', 'unknown', 'sent']);
+const REFRESH_MS = 2000;
+
+export function IncidentPage({ code, summary }: { code: string; summary: Incident | undefined }) {
+  const [detail, setDetail] = useState<IncidentDetail | null>(null);
+  const [missing, setMissing] = useState(false);
+  const [preview, setPreview] = useState<Preview | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [place, setPlace] = useState('');
+  const [picked, setPicked] = useState<{ lat: number; lng: number } | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      setDetail(await api.incident(code));
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) setMissing(true);
+    }
+  }, [code]);
+
+  // Reload whenever the live stream says this incident changed.
+  useEffect(() => void load(), [load, summary?.updatedAt]);
+  const inFlight = detail ? Object.values(detail.alerts).some((counts) => Object.keys(counts).some((s) => IN_FLIGHT.has(s))) : false;
+  useEffect(() => {
+    if (!inFlight) return;
+    const timer = setInterval(() => void load(), REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [inFlight, load]);
+
+  if (missing) return <main id="main"><h1>{t('not_found')}</h1><Link href="/">{t('back_to_board')}</Link></main>;
+  if (!detail) return <main id="main"><p role="status">{t('loading')}</p></main>;
+
+  const run = async (action: () => Promise<Incident>, done: string) => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      store.put(await action());
+      setMessage(done);
+      setPreview(null);
+      await load();
+    } catch (e) {
+      setMessage(t('action_failed', { error: e instanceof ApiError ? e.message : String(e) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const openPreview = async () => {
+    setBusy(true);
+    setMessage(null);
+    try {
+      setPreview(await api.preview(detail.id));
+    } catch (e) {
+      setMessage(t('action_failed', { error: e instanceof ApiError ? e.message : String(e) }));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const placeIt = async (event: Event) => {
+    event.preventDefault();
+    let at: PlaceIncidentBody | null = picked ? { ...picked, label: `${picked.lat.toFixed(5)}, ${picked.lng.toFixed(5)}`, precision: 'point' } : null;
+    if (place.trim()) {
+      try {
+        // A ZIP stays a ZIP: the incident keeps the precision the place was read at.
+        const found = await api.geocode(place.trim());
+        at = { lat: found.lat, lng: found.lng, label: found.label, precision: found.precision, ...(found.zip ? { zip: found.zip } : {}) };
+      } catch {
+        setMessage(t('place_not_found'));
+        return;
+      }
+    }
+    if (!at) {
+      setMessage(t('place_from_map'));
+      return;
+    }
+    const target = at;
+    await run(() => api.place(detail.id, target), t('done'));
+    setPlace('');
+    setPicked(null);
+  };
+
+  const open = OPEN.has(detail.status);
+
+  return (
+    <main id="main" class="incident">
+      <p><Link href="/">← {t('back_to_board')}</Link></p>
+      <h1>
+        {t('incident_title', { code: detail.code })} <StatusBadge status={detail.status} />
+      </h1>
+      <p class="summary">
+        {kindName(detail.kind)} · {placeText(detail)} · {t('reporters_value', { distinct: detail.distinctReporters, flood: detail.floodReporters })}
+      </p>
+      {detail.afterDismissedId && <p class="note">{t('after_dismissed')}</p>}
+      <div role="status" class="message">{message}</div>
+
+      <div class="incident-body">
+        <div class="incident-main">
+          {open && (
+            <section aria-labelledby="actions-heading" class="actions">
+              <h2 id="actions-heading">{t('actions')}</h2>
+              <div class="buttons">
+                {UNCONFIRMED.has(detail.status) && detail.location && !preview && (
+                  <button type="button" disabled={busy} onClick={openPreview}>{t('confirm')}</button>
+                )}
+                {detail.status === 'confirmed' && (
+                  <button type="button" disabled={busy} onClick={() => run(() => api.resolve(detail.id), t('done'))}>{t('resolve')}</button>
+                )}
+                <button type="button" class="secondary" disabled={busy} onClick={() => window.confirm(t('confirm_dismiss')) && run(() => api.dismiss(detail.id), t('done'))}>
+                  {t('dismiss')}
+                </button>
+              </div>
+              {preview && <PreviewPanel preview={preview} busy={busy} onSend={() => run(() => api.confirm(detail.id), t('alert_sent'))} onCancel={() => setPreview(null)} />}
+              <form class="place-form" onSubmit={placeIt}>
+                <label for="place">{t('place')}</label>
+                <div class="inline">
+                  <input id="place" value={place} aria-describedby="place-hint" onInput={(e) => setPlace(e.currentTarget.value)} />
+                  <button type="submit" disabled={busy}>{t('place')}</button>
+                </div>
+                <p id="place-hint" class="hint">{picked ? t('placed_at', { lat: picked.lat, lng: picked.lng }) : t('place_hint')}</p>
+              </form>
+            </section>
+          )}
+
+          <section aria-labelledby="deliveries-heading">
+            <h2 id="deliveries-heading">{t('deliveries')}</h2>
+            <Deliveries alerts={detail.alerts} />
+          </section>
+
+          <section aria-labelledby="reports-heading">
+            <h2 id="reports-heading">{t('reports')}</h2>
+            <ol class="reports">
+              {detail.reports.map((report) => (
+                <li key={report.id}>
+                  <p class="meta">
+                    <strong>{t('reporter', { letter: report.reporter })}</strong> ·{' '}
+                    <time dateTime={report.receivedAt}>{new Date(report.receivedAt).toLocaleString()}</time> · {report.channel === 'voice' ? t('via_voice') : t('via_sms')}
+                    {report.language && <> · {t('language_of_report', { lang: report.language })}</>}
+                    {report.flood && <> · {t('flood_report')}</>}
+                  </p>
+                  <p class="text" lang={report.language ?? undefined}>{report.text}</p>
+                  {report.media.length > 0 && <p class="hint">{t('attachments', { n: report.media.length })}</p>}
+                </li>
+              ))}
+            </ol>
+          </section>
+
+          <section aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">{t('timeline')}</h2>
+            <ol class="timeline">
+              {detail.timeline.map((entry, i) => (
+                <li key={i}>
+                  <time dateTime={entry.at}>{new Date(entry.at).toLocaleTimeString()}</time> {entry.type.replace(/[._]/g, ' ')}
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
+        <section class="incident-map" aria-label={t('map')}>
+          <MapView incidents={[summary ?? detail]} onPick={open ? setPicked : undefined} focus={detail.location} />
+        </section>
+      </div>
+    </main>
+  );
+}
