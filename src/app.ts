@@ -11,6 +11,7 @@ import { eventRoutes } from './http/api/events.js';
 import { healthRoutes } from './http/api/health.js';
 import { incidentRoutes } from './http/api/incidents.js';
 import { mediaRoutes } from './http/api/media.js';
+import { simulatorRoutes } from './http/api/simulator.js';
 import { systemRoutes } from './http/api/system.js';
 import { userRoutes } from './http/api/users.js';
 import { errorHandler, HttpError } from './http/errors.js';
@@ -51,6 +52,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(committeeRoutes, { deps });
   await app.register(incidentRoutes, { deps });
   await app.register(systemRoutes, { deps });
+  await app.register(simulatorRoutes, { deps });
   await app.register(userRoutes, { deps });
   await app.register(eventRoutes, { deps });
   await app.register(mediaRoutes, { deps });

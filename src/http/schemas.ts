@@ -62,8 +62,18 @@ export const memberPatchBody = z
     role: z.enum(MEMBER_ROLES).optional(),
     status: z.enum(MEMBER_STATUSES).optional(),
     zip: z.union([z.string().regex(/^\d{5}$/, 'must be a 5-digit ZIP code'), z.null()]).optional(),
+    onDuty: z.boolean().optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
+
+/** A CSV file's text (the console reads the file): columns phone (required), zip, role, note, language. */
+export const memberImportBody = z.object({ csv: z.string().min(1).max(1_000_000) });
+export const memberImportResultSchema = z.object({
+  imported: z.number().int(),
+  skipped: z.number().int(),
+  /** A bad row, by its line in the file (the header is line 1); the number is never repeated. */
+  errors: z.array(z.object({ line: z.number().int(), error: z.string() })),
+});
 
 export const placeIncidentBody = z.object({
   lat: z.number().finite().min(-90).max(90),
@@ -211,7 +221,7 @@ export const memberSchema = z.object({
   updatedAt: time,
 });
 
-export const memberUpdateSchema = memberSchema.pick({ id: true, role: true, status: true, zip: true, updatedAt: true });
+export const memberUpdateSchema = memberSchema.pick({ id: true, role: true, status: true, zip: true, onDuty: true, updatedAt: true });
 
 const alarmSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sending_paused'), code: z.string(), since: z.string() }),
@@ -279,6 +289,13 @@ export const auditEntrySchema = z.object({
 
 export const outboxMessageSchema = z.object({ id: z.string(), sid: z.string(), to: z.string(), body: z.string(), createdAt: time });
 
+/** The training simulator (outbox mode): a test phone number as a trainer types it, spaces and dashes allowed. */
+const simulatedPhone = z.string().trim().max(32).transform((v) => v.replace(/[\s().-]/g, '')).pipe(z.string().regex(/^\+?[1-9]\d{9,14}$/, 'must be a phone number such as +1 415 555 0123'));
+export const simulatorSmsBody = z.object({ from: simulatedPhone, body: z.string().max(1600) });
+export const simulatorInboxBody = z.object({ phone: simulatedPhone, limit: z.number().int().min(1).max(500).default(200) });
+export const simulatorSmsSchema = z.object({ sid: z.string(), from: z.string(), reply: z.string().nullable(), at: time });
+export const simulatorInboxSchema = z.object({ to: z.string(), messages: z.array(outboxMessageSchema) });
+
 export type ApiError = z.infer<typeof errorSchema>;
 export type LocationView = z.infer<typeof locationSchema>;
 export type AreaView = z.infer<typeof areaViewSchema>;
@@ -288,9 +305,12 @@ export type ReportView = z.infer<typeof reportSchema>;
 export type CommitteeView = z.infer<typeof committeeSchema>;
 export type MemberView = z.infer<typeof memberSchema>;
 export type MemberUpdateView = z.infer<typeof memberUpdateSchema>;
+export type MemberImportResult = z.infer<typeof memberImportResultSchema>;
 export type HealthView = z.infer<typeof healthSchema>;
 export type FloodView = z.infer<typeof floodSchema>;
 export type OutboxMessageView = z.infer<typeof outboxMessageSchema>;
+export type SimulatorSmsView = z.infer<typeof simulatorSmsSchema>;
+export type SimulatorInboxView = z.infer<typeof simulatorInboxSchema>;
 export type PreviewView = z.infer<typeof previewSchema>;
 export type UserView = z.infer<typeof userSchema>;
 export type UserCreatedView = z.infer<typeof userCreatedSchema>;

@@ -14,6 +14,8 @@ export const en = {
     'We got your request to join {committee}. A coordinator will approve it. You will only get alerts when a raid is confirmed, a few per month at most. Msg & data rates may apply. Reply HELP for help, STOP to opt out.',
   join_active:
     'You are now part of {committee}. You will only get alerts when a raid is confirmed, a few per month at most. Msg & data rates may apply. Reply HELP for help, STOP to opt out.',
+  welcome:
+    'You were added to {committee}, a rapid response network. You will only get alerts when a raid is confirmed, a few per month at most. Msg & data rates may apply. Reply HELP for help, STOP to opt out.',
   join_already: 'You already belong to {committee} or have asked to join it. No need to do anything else.',
   join_how: 'To join, text JOIN followed by the invite code you were given.',
   join_unknown_code: 'That invite code is not valid. Please check it with the person who invited you.',

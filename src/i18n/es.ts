@@ -15,6 +15,8 @@ export const es: Record<MessageKey, string> = {
     'Recibimos su solicitud para unirse a {committee}. Una persona coordinadora la aprobará. Solo recibirá alertas cuando se confirme una redada, unas pocas al mes como máximo. Pueden aplicar tarifas de mensajes y datos. Responda AYUDA para ayuda, STOP o ALTO para salir.',
   join_active:
     'Ya forma parte de {committee}. Solo recibirá alertas cuando se confirme una redada, unas pocas al mes como máximo. Pueden aplicar tarifas de mensajes y datos. Responda AYUDA para ayuda, STOP o ALTO para salir.',
+  welcome:
+    'Le agregaron a {committee}, una red de respuesta rápida. Solo recibirá alertas cuando se confirme una redada, unas pocas al mes como máximo. Pueden aplicar tarifas de mensajes y datos. Responda AYUDA para ayuda, STOP o ALTO para salir.',
   join_already: 'Usted ya pertenece a {committee} o ya pidió unirse. No tiene que hacer nada más.',
   join_how: 'Para unirse, envíe UNIRSE y el código de invitación que le dieron.',
   join_unknown_code: 'Ese código de invitación no es válido. Verifíquelo con la persona que le invitó.',

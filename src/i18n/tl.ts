@@ -14,6 +14,8 @@ export const tl: Record<MessageKey, string> = {
     'Natanggap namin ang request ninyong sumali sa {committee}. Aaprubahan ito ng isang coordinator. Makakatanggap lang kayo ng alert kapag kumpirmado ang raid, ilang beses lang kada buwan. Maaaring may singil sa msg at data. Reply TULONG para sa tulong, STOP para huminto.',
   join_active:
     'Kasali na po kayo sa {committee}. Makakatanggap lang kayo ng alert kapag kumpirmado ang raid, ilang beses lang kada buwan. Maaaring may singil sa msg at data. Reply TULONG para sa tulong, STOP para huminto.',
+  welcome:
+    'Idinagdag kayo sa {committee}, isang rapid response network. Makakatanggap lang kayo ng alert kapag kumpirmado ang raid, ilang beses lang kada buwan. Maaaring may singil sa msg at data. Reply TULONG para sa tulong, STOP para huminto.',
   join_already: 'Kasali na po kayo sa {committee} o nakapag-request na kayong sumali. Wala na kayong kailangang gawin.',
   join_how: 'Para sumali, i-text ang SUMALI at ang invite code na ibinigay sa inyo.',
   join_unknown_code: 'Hindi valid ang invite code na iyan. Pakitanong po sa taong nag-imbita sa inyo.',

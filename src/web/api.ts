@@ -1,6 +1,13 @@
 // The one typed client of the console's JSON API. Its types come from the server's schemas (type-only imports:
 // no server code is bundled), so client and server cannot drift.
+import type { AuditEntryView, UserCreatedView, UserView } from '../http/schemas.js';
 import type { CommitteeView, GeocodedView, IncidentDetailView, IncidentView, LocationView, PlaceIncidentBody, PreviewView, ZipCellsView } from '../http/schemas.js';
+import type { SimulatorInboxView, SimulatorSmsView } from '../http/schemas.js';
+import type { AreaView, MemberImportResult, MemberUpdateView, MemberView } from '../http/schemas.js';
+
+export type { MemberImportResult, MemberView };
+/** An area as the API takes it (what it answers has the same shape). */
+export type AreaInput = AreaView;
 
 export type { CommitteeView, IncidentDetailView, IncidentView, LocationView };
 export type Incident = IncidentView;
@@ -8,6 +15,8 @@ export type IncidentDetail = IncidentDetailView;
 
 /** `POST /api/incidents/:id/preview` (contract §5). */
 export type Preview = PreviewView;
+
+export type { AuditEntryView, UserCreatedView, UserView };
 
 export type ZipCell = ZipCellsView['cells'][number];
 
@@ -30,7 +39,7 @@ export function whenSignedOut(handler: () => void): void {
   onSignedOut = handler;
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, quiet401 = false): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, quiet401 = false): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
@@ -71,4 +80,25 @@ export const api = {
   geocode: (q: string) => request<Geocoded>('GET', `/api/geocode?q=${enc(q)}`),
   committees: () => request<CommitteeView[]>('GET', '/api/committees'),
   cells: (id: string) => request<{ cells: ZipCell[] }>('GET', `/api/committees/${enc(id)}/cells`),
+  zipCells: (zips: string[]) => request<{ cells: ZipCell[] }>('GET', `/api/zip-cells?zips=${enc(zips.join(','))}`),
+  committee: (id: string) => request<CommitteeView>('GET', `/api/committees/${enc(id)}`),
+  createCommittee: (body: { name: string; area: AreaInput; autoApprove?: boolean }) => request<CommitteeView>('POST', '/api/committees', body),
+  updateCommittee: (id: string, patch: { name?: string; area?: AreaInput; autoApprove?: boolean }) => request<CommitteeView>('PATCH', `/api/committees/${enc(id)}`, patch),
+  rotateInviteCode: (id: string) => request<CommitteeView>('POST', `/api/committees/${enc(id)}/invite-code`),
+  members: (id: string) => request<MemberView[]>('GET', `/api/committees/${enc(id)}/members`),
+  updateMember: (id: string, patch: { role?: MemberView['role']; status?: MemberView['status']; onDuty?: boolean }) => request<MemberUpdateView>('PATCH', `/api/members/${enc(id)}`, patch),
+  importMembers: (id: string, csv: string) => request<MemberImportResult>('POST', `/api/committees/${enc(id)}/members/import`, { csv }),
+  /** Training mode only; numbers go in the body, never the URL. */
+  smsProvider: () => request<{ smsProvider?: 'twilio' | 'outbox' }>('GET', '/api/health').then((h) => h.smsProvider ?? null),
+  simulateSms: (from: string, body: string) => request<SimulatorSmsView>('POST', '/api/dev/sms', { from, body }),
+  simulatorInbox: (phone: string) => request<SimulatorInboxView>('POST', '/api/dev/inbox', { phone }),
+  me: () => request<UserView>('GET', '/api/session'),
+  users: () => request<UserView[]>('GET', '/api/users'),
+  createUser: (body: { email: string; role: UserView['role']; phone?: string }) => request<UserCreatedView>('POST', '/api/users', body),
+  updateUser: (id: string, patch: { role?: UserView['role']; disabled?: boolean }) => request<UserView>('PATCH', `/api/users/${enc(id)}`, patch),
+  /** From a one-time link's token (no session): the token goes only in this JSON body. */
+  setPassword: (token: string, password: string) => request<void>('POST', '/api/users/password', { token, password }, true),
+  audit: (query: Record<string, string>) => request<AuditEntryView[]>('GET', `/api/audit?${new URLSearchParams(query).toString()}`),
+  startTotp: (password: string, code?: string) => request<{ secret: string; uri: string }>('POST', '/api/session/totp', code ? { password, code } : { password }),
+  confirmTotp: (code: string) => request<void>('POST', '/api/session/totp/confirm', { code }),
 };

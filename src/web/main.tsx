@@ -3,14 +3,22 @@
 import './styles.css';
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { api, type Incident, whenSignedOut } from './api.js';
+import { api, type Incident, type UserView, whenSignedOut } from './api.js';
 import { Link } from './components/Link.js';
 import { placeText } from './components/format.js';
 import { kindName, LOCALE_NAMES, LOCALES, type Locale, locale, onLocaleChange, setLocale, t } from './i18n.js';
 import { Board } from './pages/Board.js';
+import { Committees } from './pages/Committees.js';
+import { CommitteesDetail } from './pages/CommitteesDetail.js';
 import { IncidentPage } from './pages/IncidentPage.js';
 import { SignIn } from './pages/SignIn.js';
-import { currentPath, onNavigate } from './router.js';
+import { Account } from './pages/Account.js';
+import { Audit } from './pages/Audit.js';
+import { People } from './pages/People.js';
+import { SetPassword } from './pages/SetPassword.js';
+import { Simulator } from './pages/Simulator.js';
+import { SimulatorLink } from './components/SimulatorLink.js';
+import { currentPath, navigate, onNavigate } from './router.js';
 import { store } from './store.js';
 
 function App() {
@@ -22,6 +30,10 @@ function App() {
   const [live, setLive] = useState(false);
   const [announcement, setAnnouncement] = useState('');
   const [unseen, setUnseen] = useState(0);
+  // Who is signed in: an admin's header links to People and Audit log.
+  const [me, setMe] = useState<UserView | null>(null);
+  const refreshMe = () => api.me().then(setMe, () => setMe(null));
+  useEffect(() => void (signedIn ? refreshMe() : setMe(null)), [signedIn]);
 
   useEffect(() => onNavigate(() => setPath(currentPath())), []);
   useEffect(() => onLocaleChange(() => setLang(locale())), []);
@@ -65,9 +77,11 @@ function App() {
   const match = /^\/incidents\/([^/]+)$/.exec(path);
   const code = match?.[1] ? decodeURIComponent(match[1]) : null;
   const summary = code ? store.byIdOrCode(code) : undefined;
+  const committeeId = /^\/committees\/([^/]+)$/.exec(path)?.[1] ?? null;
   const open = incidents.filter((i) => i.status === 'new' || i.status === 'verifying').length;
   useEffect(() => {
-    const page = code ? t('incident_title', { code }) : t('board');
+    const mine = { '/people': t('people_title'), '/audit': t('audit_title'), '/account': t('account_title'), '/set-password': t('setpw_title') }[path];
+    const page = code ? t('incident_title', { code }) : (mine ?? t('board'));
     document.title = `${unseen > 0 ? `(${unseen}) ` : open > 0 ? `(${open}) ` : ''}${page} · ${t('app_name')}`;
   }, [unseen, open, code, path, locale()]);
 
@@ -86,6 +100,10 @@ function App() {
         {signedIn && (
           <nav aria-label={t('app_name')}>
             <Link href="/">{t('board')}</Link>
+            <Link href="/committees">{t('committees')}</Link>
+            {me?.role === 'admin' && <Link href="/people">{t('nav_people')}</Link>}
+            {me?.role === 'admin' && <Link href="/audit">{t('nav_audit')}</Link>}
+            <SimulatorLink />
           </nav>
         )}
         <div class="top-right">
@@ -97,16 +115,33 @@ function App() {
               ))}
             </select>
           </label>
+          {signedIn && <Link href="/account">{t('nav_account')}</Link>}
           {signedIn && (
             <button type="button" class="secondary" onClick={signOut}>{t('sign_out')}</button>
           )}
         </div>
       </header>
       <div aria-live="polite" role="log" class="visually-hidden" id="announcements">{announcement}</div>
-      {signedIn === null ? (
+      {path === '/set-password' ? (
+        <SetPassword onDone={() => { setNotice(t('setpw_done')); navigate('/'); }} />
+      ) : signedIn === null ? (
         <main id="main"><p role="status">{t('loading')}</p></main>
       ) : !signedIn ? (
         <SignIn notice={notice} onSignedIn={() => { setNotice(null); setSignedIn(true); }} />
+      ) : path === '/committees' ? (
+        <Committees />
+      ) : committeeId ? (
+        <CommitteesDetail key={committeeId} id={committeeId} />
+      ) : path === '/simulator' ? (
+        <Simulator />
+      ) : ['/people', '/audit', '/account'].includes(path) && !me ? (
+        <main id="main"><p role="status">{t('loading')}</p></main>
+      ) : path === '/people' && me ? (
+        <People me={me} />
+      ) : path === '/audit' && me ? (
+        <Audit me={me} />
+      ) : path === '/account' && me ? (
+        <Account me={me} onChanged={refreshMe} />
       ) : code ? (
         <IncidentPage key={code} code={code} summary={summary} />
       ) : (

@@ -4,13 +4,42 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { AddressInfo } from 'node:net';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { startSystem, type TestSystem } from '../support/system.js';
 
 export const ARTIFACTS = join(process.cwd(), 'test-artifacts');
 
+let built = false;
+/** Builds the console (once per test file) from the sources as they are. */
 export function buildConsole(): void {
-  execFileSync(process.execPath, ['scripts/build-web.mjs'], { stdio: 'pipe' });
+  if (!built) execFileSync(process.execPath, ['scripts/build-web.mjs'], { stdio: 'pipe' });
+  built = true;
+}
+
+/** The whole system serving the console on a real port; map tiles off (this machine reaches no tile server). */
+export async function serveConsole(env: Record<string, string> = {}): Promise<{ system: TestSystem; base: string }> {
+  buildConsole();
+  const system = await startSystem({ env: { MAP_TILES_URL: 'none', ...env } });
+  await system.app.listen({ host: '127.0.0.1', port: 0 });
+  return { system, base: `http://127.0.0.1:${(system.app.server.address() as AddressInfo).port}` };
+}
+
+/** A new page whose Content-Security-Policy violations are collected into `violations` (a test expects none). */
+export async function watchedPage(context: BrowserContext, violations: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  return page;
+}
+
+/** Signs in on the page shown, by its labels, as a dispatcher would. */
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 export function launchBrowser(): Promise<Browser> {

@@ -1,12 +1,11 @@
 /// <reference lib="dom" />
 // The dispatcher console in real headless Chromium, driven by labels and button names as a dispatcher (and a
 // screen reader) finds them: sign in, a texted report appears live, place it, preview, Send alert, deliveries, resolve.
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/http/api/auth.js';
-import { startSystem, type TestSystem } from '../support/system.js';
-import { buildConsole, checkAccessibility, launchBrowser, screenshots } from './browser.js';
+import type { TestSystem } from '../support/system.js';
+import { checkAccessibility, launchBrowser, screenshots, serveConsole, watchedPage } from './browser.js';
 
 const EMAIL = 'dispatcher@example.org';
 const PASSWORD = 'correct horse battery staple';
@@ -22,20 +21,14 @@ describe('the dispatcher console', () => {
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    buildConsole();
-    system = await startSystem({ env: { MAP_TILES_URL: 'none', RELEASE_APPROVALS: '1' } });
-    await system.app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(system.app.server.address() as AddressInfo).port}`;
+    ({ system, base } = await serveConsole({ RELEASE_APPROVALS: '1' }));
     const admin = await system.login('admin');
     const committee = (await admin.post('/api/committees', { name: 'Mission Rapid Response', area: { type: 'zips', zips: ['94110'] }, autoApprove: true })).json() as { inviteCode: string };
     for (const member of MEMBERS) await system.text(member, `JOIN ${committee.inviteCode}`);
     system.deps.repos.users.create({ email: EMAIL, role: 'dispatcher', passwordHash: await hashPassword(PASSWORD) }, Date.now());
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
-    page = await context.newPage();
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-    });
+    page = await watchedPage(context, cspViolations);
   }, 60_000);
 
   afterAll(async () => {

@@ -53,7 +53,7 @@ describe('catalogue shape', () => {
   it('keeps only the expected placeholders in the parameterised messages', () => {
     const withParams = MESSAGE_KEYS.filter((k) => placeholdersOf(CATALOGUES.en[k]).length > 0).sort();
     expect(withParams).toEqual(
-      ['alert', 'all_clear', 'correction', 'join_active', 'join_already', 'join_pending', 'respond_cannot', 'respond_going', 'stand_down', 'update'].sort(),
+      ['alert', 'all_clear', 'correction', 'join_active', 'join_already', 'join_pending', 'respond_cannot', 'respond_going', 'stand_down', 'update', 'welcome'].sort(),
     );
   });
 });
@@ -134,7 +134,7 @@ describe('t()', () => {
   });
 
   it.each(LOCALES)('%s opt-in messages carry the carrier disclosures', (locale) => {
-    for (const key of ['join_pending', 'join_active'] as const satisfies readonly MessageKey[]) {
+    for (const key of ['join_pending', 'join_active', 'welcome'] as const satisfies readonly MessageKey[]) {
       const text = t(locale, key, { committee: 'C' });
       expect(text).toContain('STOP');
       expect(text).toMatch(/HELP|AYUDA|TULONG/);

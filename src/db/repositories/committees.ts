@@ -56,7 +56,7 @@ export function createCommitteesRepository(db: Db) {
     },
 
     addMember(
-      input: Pick<Member, 'committeeId' | 'contactId' | 'status' | 'zip' | 'lat' | 'lng' | 'note'>,
+      input: Pick<Member, 'committeeId' | 'contactId' | 'status' | 'zip' | 'lat' | 'lng' | 'note'> & Partial<Pick<Member, 'role'>>,
       now: number,
     ): Member {
       const member: Member = { id: newId(), role: 'responder', onDuty: true, createdAt: now, updatedAt: now, ...input };
@@ -66,7 +66,7 @@ export function createCommitteesRepository(db: Db) {
 
     updateMember(
       id: string,
-      patch: Partial<{ role: MemberRole; status: MemberStatus; zip: string | null; lat: number | null; lng: number | null; note: string | null }>,
+      patch: Partial<{ role: MemberRole; status: MemberStatus; zip: string | null; lat: number | null; lng: number | null; note: string | null; onDuty: boolean }>,
       now: number,
     ): void {
       db.update(members).set({ ...patch, updatedAt: now }).where(eq(members.id, id)).run();

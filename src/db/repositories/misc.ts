@@ -108,5 +108,9 @@ export function createOutboxRepository(db: Db) {
     list(limit: number) {
       return db.select().from(outboxMessages).orderBy(desc(outboxMessages.id)).limit(limit).all();
     },
+    /** What was "sent" to one number (by its hash), newest first: the training simulator's inbox. */
+    listTo(toHash: string, limit: number) {
+      return db.select().from(outboxMessages).where(eq(outboxMessages.toHash, toHash)).orderBy(desc(outboxMessages.id)).limit(limit).all();
+    },
   };
 }

@@ -6,9 +6,30 @@ import { inviteCode } from '../../domain/codes.js';
 import { zipCells } from '../../geo/zip-cells.js';
 import { zipCentroid } from '../../geo/zips.js';
 import { HttpError, notFound } from '../errors.js';
-import { committeeCreateBody, committeePatchBody, committeeSchema, emptyBody, errorResponses, idParams, memberPatchBody, memberSchema, memberUpdateSchema, zipCellsSchema } from '../schemas.js';
+import { ImportError, importMembers } from '../../services/members-import.js';
+import {
+  committeeCreateBody,
+  committeePatchBody,
+  committeeSchema,
+  emptyBody,
+  errorResponses,
+  idParams,
+  memberImportBody,
+  memberImportResultSchema,
+  memberPatchBody,
+  memberSchema,
+  memberUpdateSchema,
+  zipCellsSchema,
+} from '../schemas.js';
 import { currentUser, requireRole } from './auth.js';
 import { committeeView, iso } from './views.js';
+
+const zipCellsQuery = z.object({
+  zips: z
+    .string()
+    .max(2000)
+    .transform((list) => [...new Set(list.split(',').filter((zip) => /^\d{5}$/.test(zip)))]),
+});
 
 export async function committeeRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
   app.addHook('preValidation', requireRole('admin', 'dispatcher'));
@@ -27,6 +48,11 @@ export async function committeeRoutes(app: FastifyInstance, { deps }: { deps: De
     audit.record('committee.create', now, { actorUserId: currentUser(request).id, target: committee.id });
     return reply.status(201).send(committeeView(committee));
   });
+
+  /** A ZIP list's cells before it is saved, so the form's map draws the area as it will be decided. */
+  api.get('/api/zip-cells', { schema: { querystring: zipCellsQuery, response: { 200: zipCellsSchema, ...errorResponses } } }, async (request) => ({
+    cells: zipCells(request.query.zips),
+  }));
 
   api.get('/api/committees', { schema: { response: { 200: z.array(committeeSchema), ...errorResponses } } }, async () => committees.list().map(committeeView));
 
@@ -79,6 +105,24 @@ export async function committeeRoutes(app: FastifyInstance, { deps }: { deps: De
     }));
   });
 
+  /** Members from a CSV (the page sends the file's text): a bad row is reported by line, the others go in. */
+  api.post(
+    '/api/committees/:id/members/import',
+    // A list of a few thousand members is larger than the API's usual 64 KB.
+    { bodyLimit: 1024 * 1024, schema: { params: idParams, body: memberImportBody, response: { 200: memberImportResultSchema, ...errorResponses } } },
+    async (request) => {
+      const committee = committees.get(request.params.id);
+      if (!committee) throw notFound('no such committee');
+      const now = deps.now();
+      const result = await importMembers(deps, committee, request.body.csv, now).catch((error: unknown) => {
+        throw error instanceof ImportError ? new HttpError(400, error.message) : error;
+      });
+      const { imported, skipped, errors } = result;
+      audit.record('member.import', now, { actorUserId: currentUser(request).id, target: committee.id, detail: { imported, skipped, errors: errors.length } });
+      return result;
+    },
+  );
+
   api.patch(
     '/api/members/:id',
     { schema: { params: idParams, body: memberPatchBody, response: { 200: memberUpdateSchema, ...errorResponses } } },
@@ -95,13 +139,14 @@ export async function committeeRoutes(app: FastifyInstance, { deps }: { deps: De
           ...(patch.role ? { role: patch.role } : {}),
           ...(patch.status ? { status: patch.status } : {}),
           ...(patch.zip !== undefined ? { zip: patch.zip, lat: place?.lat ?? null, lng: place?.lng ?? null } : {}),
+          ...(patch.onDuty !== undefined ? { onDuty: patch.onDuty } : {}),
         },
         now,
       );
       audit.record('member.update', now, { actorUserId: currentUser(request).id, target: member.id, detail: { ...patch } });
       const updated = committees.getMember(member.id);
       if (!updated) throw notFound('no such member');
-      return { id: updated.id, role: updated.role, status: updated.status, zip: updated.zip, updatedAt: iso(updated.updatedAt) };
+      return { id: updated.id, role: updated.role, status: updated.status, zip: updated.zip, onDuty: updated.onDuty, updatedAt: iso(updated.updatedAt) };
     },
   );
 }

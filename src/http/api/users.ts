@@ -26,6 +26,9 @@ export async function userRoutes(app: FastifyInstance, { deps }: { deps: Deps })
   const admin = requireRole('admin');
   const { users, audit } = deps.repos;
 
+  // Any signed-in user: who the console is signed in as (its role decides which screens it offers).
+  api.get('/api/session', { schema: { response: { 200: userSchema, ...errorResponses } } }, async (request) => userView(currentUser(request)));
+
   api.get('/api/users', { preValidation: admin, schema: { response: { 200: z.array(userSchema), ...errorResponses } } }, async () => users.list().map(userView));
 
   api.post('/api/users', { preValidation: admin, schema: { body: userCreateBody, response: { 201: userCreatedSchema, ...errorResponses } } }, async (request, reply) => {

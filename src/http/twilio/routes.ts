@@ -4,12 +4,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import twilio from 'twilio';
 import type { Deps } from '../../deps.js';
-import { parseInbound } from '../../domain/keywords.js';
-import { fitSms } from '../../domain/sms-fit.js';
-import { t } from '../../i18n/index.js';
 import { recordDeliveryStatus } from '../../services/delivery.js';
-import { handleInboundSms } from '../../services/inbound-sms.js';
-import { admitSender } from '../../services/limits.js';
+import { receiveSms } from '../../services/receive-sms.js';
 import { errorResponses } from '../schemas.js';
 import { smsForm, statusForm } from './forms.js';
 import { field, twilioGuard } from './verify.js';
@@ -34,29 +30,8 @@ export async function twilioRoutes(app: FastifyInstance, { deps }: { deps: Deps 
       (url): url is string => typeof url === 'string' && /^https?:\/\//.test(url),
     );
 
-    // A replay is answered as before, before any limit is counted again.
-    const seen = deps.repos.inbound.get(sid);
-    if (seen) return twiml(reply, seen.reply);
-    const command = parseInbound(body);
-    const { gate, known } = await admitSender(deps, from, command, mediaUrls.length > 0);
-    if (!gate.admit) {
-      const locale = known?.locale ?? command.languageHint ?? deps.config.defaultLocale;
-      const refusal = gate.refusal ? fitSms(t(locale, gate.refusal)) : null;
-      // Only the MessageSid is remembered, so that neither a replay nor the downtime backfill files it after all.
-      deps.repos.inbound.record({ sid, contactId: known?.id ?? null, kind: 'refused', reply: refusal, receivedAt: deps.now() });
-      return twiml(reply, refusal);
-    }
-
-    // Committed before the reply, sharing the fsync with webhooks that arrived at the same moment.
-    const outcome = await deps.writes.run(() => handleInboundSms(deps, { sid, from, body, mediaUrls, flood: gate.flood }));
-    if (outcome.reportId && !outcome.duplicate) {
-      // Already committed: if Redis is away now, the reconciler queues the report when it is back.
-      await deps.queues.processReport(outcome.reportId).catch((error: Error) => {
-        request.log.warn({ err: error.message }, 'report not queued now; the reconciler will');
-      });
-    }
-    if (outcome.incidentId) deps.events.incidentChanged(outcome.incidentId);
-    return twiml(reply, outcome.reply);
+    const answer = await receiveSms(deps, { sid, from, body, mediaUrls }, (message, err) => request.log.warn({ err }, message));
+    return twiml(reply, answer);
   });
 
   api.post('/twilio/status', { schema: { body: statusForm, response: errorResponses } }, async (request, reply) => {

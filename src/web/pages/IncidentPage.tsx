@@ -4,6 +4,8 @@ import { Deliveries } from '../components/Deliveries.js';
 import { Link } from '../components/Link.js';
 import { MapView } from '../components/MapView.js';
 import { PreviewPanel } from '../components/PreviewPanel.js';
+import { ReportMedia } from '../components/ReportMedia.js';
+import { RollCall } from '../components/RollCall.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { placeText } from '../components/format.js';
 import { kindName, t } from '../i18n.js';
@@ -35,11 +37,13 @@ export function IncidentPage({ code, summary }: { code: string; summary: Inciden
   // Reload whenever the live stream says this incident changed.
   useEffect(() => void load(), [load, summary?.updatedAt]);
   const inFlight = detail ? Object.values(detail.alerts).some((counts) => Object.keys(counts).some((s) => IN_FLIGHT.has(s))) : false;
+  // A confirmed incident's roll call grows as members answer, which does not change the incident itself.
+  const live = inFlight || detail?.status === 'confirmed';
   useEffect(() => {
-    if (!inFlight) return;
+    if (!live) return;
     const timer = setInterval(() => void load(), REFRESH_MS);
     return () => clearInterval(timer);
-  }, [inFlight, load]);
+  }, [live, load]);
 
   if (missing) return <main id="main"><h1>{t('not_found')}</h1><Link href="/">{t('back_to_board')}</Link></main>;
   if (!detail) return <main id="main"><p role="status">{t('loading')}</p></main>;
@@ -141,6 +145,11 @@ export function IncidentPage({ code, summary }: { code: string; summary: Inciden
             <Deliveries alerts={detail.alerts} />
           </section>
 
+          <section aria-labelledby="roll-call-heading" aria-live="polite">
+            <h2 id="roll-call-heading">{t('roll_call')}</h2>
+            <RollCall responses={detail.responses} />
+          </section>
+
           <section aria-labelledby="reports-heading">
             <h2 id="reports-heading">{t('reports')}</h2>
             <ol class="reports">
@@ -153,7 +162,8 @@ export function IncidentPage({ code, summary }: { code: string; summary: Inciden
                     {report.flood && <> · {t('flood_report')}</>}
                   </p>
                   <p class="text" lang={report.language ?? undefined}>{report.text}</p>
-                  {report.media.length > 0 && <p class="hint">{t('attachments', { n: report.media.length })}</p>}
+                  {report.status === 'failed' && <p class="note failed">{t('report_failed')}</p>}
+                  <ReportMedia report={report} />
                 </li>
               ))}
             </ol>
