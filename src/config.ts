@@ -61,7 +61,7 @@ const envSchema = z.object({
   LIMIT_HIDDEN_NUMBER_REPORTS_PER_HOUR: nonNegative.default(30),
   LIMIT_KEYWORDS_PER_NUMBER_PER_HOUR: nonNegative.default(30),
   FLOOD_NEW_REPORTERS_PER_10_MIN: nonNegative.default(25),
-  SESSION_TTL_HOURS: positive.default(12),
+  SESSION_TTL_HOURS: positive.default(168),
   SESSION_IDLE_MINUTES: positive.default(720),
   MAINTENANCE_EVERY_MS: number().int().min(1000).default(60_000),
   JOB_LOCK_MS: number().int().min(1000).default(30_000),

@@ -150,4 +150,20 @@ describe('the dispatcher console', () => {
     await page.getByLabel('Idioma').selectOption('tl');
     await page.getByRole('button', { name: 'Mag-sign out' }).waitFor();
   });
+
+  it('item 3: after a network drop the board reconnects and catches up, and the tab title counts what is new', async () => {
+    await page.goto(`${base}/`);
+    await page.getByLabel('Wika').selectOption('en');
+    await page.getByRole('heading', { name: 'Live incidents' }).waitFor();
+    await page.getByText('Live', { exact: true }).waitFor();
+    // Every open connection cut, as a dropped network would; the server itself stays up.
+    system.app.server.closeAllConnections();
+    await page.getByText('Reconnecting… the list may be out of date.').waitFor();
+    await system.text('+14155550177', 'ICE at the clinic on Mission 94110 right now');
+    await system.idle();
+    const newest = system.deps.repos.incidents.list({}, { limit: 1 })[0]!;
+    await page.getByRole('link', { name: newest.code }).waitFor({ timeout: 15_000 });
+    await page.getByText('Live', { exact: true }).waitFor();
+    expect(await page.title()).toMatch(/^\(\d+\) Incidents · Centinela$/);
+  });
 });
