@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api, type MemberView } from '../api.js';
 import { t } from '../i18n.js';
 
@@ -7,17 +7,32 @@ const ROLES: Array<MemberView['role']> = ['responder', 'verifier', 'coordinator'
 /** Members with masked numbers: approve or remove pending ones, change role and duty. */
 export function MembersList({ members, onChanged }: { members: MemberView[]; onChanged: () => void }) {
   const [status, setStatus] = useState('');
-  const shown = members.filter((m) => m.status !== 'removed');
+  // A change shows at once and stays until the list reloads with it: a reload already on its way (after another
+  // change) must not flip a box back under the dispatcher's finger.
+  const [pending, setPending] = useState<Record<string, Partial<MemberView>>>({});
+  const shown = members.map((m) => ({ ...m, ...pending[m.id] })).filter((m) => m.status !== 'removed');
 
   const update = async (member: MemberView, patch: Parameters<typeof api.updateMember>[1]) => {
+    setPending((all) => ({ ...all, [member.id]: { ...all[member.id], ...patch } }));
     try {
       await api.updateMember(member.id, patch);
       setStatus(t('cm_member_updated', { phone: member.phone ?? '' }));
       onChanged();
     } catch (error) {
+      setPending((all) => ({ ...all, [member.id]: {} }));
       setStatus(t('cm_error', { error: (error as Error).message }));
     }
   };
+  // Once the reloaded list agrees with a change, the list alone is the truth again.
+  useEffect(() => {
+    setPending((all) => {
+      const left = Object.entries(all).filter(([id, patch]) => {
+        const member = members.find((m) => m.id === id);
+        return member !== undefined && Object.entries(patch).some(([key, value]) => member[key as keyof MemberView] !== value);
+      });
+      return left.length === Object.keys(all).length ? all : Object.fromEntries(left);
+    });
+  }, [members]);
 
   return (
     <>
