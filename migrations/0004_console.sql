@@ -23,6 +23,19 @@ CREATE TABLE `password_tokens` (
 	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
+CREATE TABLE `release_approvals` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`incident_id` text NOT NULL,
+	`user_id` text,
+	`contact_id` text,
+	`at` integer NOT NULL,
+	FOREIGN KEY (`incident_id`) REFERENCES `incidents`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`user_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE no action,
+	FOREIGN KEY (`contact_id`) REFERENCES `contacts`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `release_approvals_incident_user` ON `release_approvals` (`incident_id`,`user_id`);--> statement-breakpoint
+CREATE UNIQUE INDEX `release_approvals_incident_contact` ON `release_approvals` (`incident_id`,`contact_id`);--> statement-breakpoint
 ALTER TABLE `sessions` ADD `last_used_at` integer;--> statement-breakpoint
 ALTER TABLE `users` ADD `phone_enc` text;--> statement-breakpoint
 ALTER TABLE `users` ADD `phone_mask` text;--> statement-breakpoint

@@ -55,6 +55,7 @@ const envSchema = z.object({
   CLUSTER_MINUTES: positive.default(30),
   INCIDENT_EXPIRE_MINUTES: positive.default(240),
   ALERT_VALIDITY_SECONDS: positive.default(900),
+  RELEASE_APPROVALS: number().int().min(1).default(2),
   DEFAULT_LOCALE: z.string().refine(isLocale, 'must be one of en, es, tl').default('en'),
   LIMIT_REPORTS_PER_NUMBER_PER_HOUR: nonNegative.default(10),
   LIMIT_JOINS_PER_MINUTE: nonNegative.default(30),
@@ -113,6 +114,8 @@ export interface Config {
   clusterMeters: number;
   clusterMinutes: number;
   incidentExpireMinutes: number;
+  /** How many different people must approve an incident before its alert goes out. */
+  releaseApprovals: number;
   defaultLocale: Locale;
   limits: {
     reportsPerNumberPerHour: number;
@@ -202,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     clusterMeters: e.CLUSTER_METERS,
     clusterMinutes: e.CLUSTER_MINUTES,
     incidentExpireMinutes: e.INCIDENT_EXPIRE_MINUTES,
+    releaseApprovals: e.RELEASE_APPROVALS,
     defaultLocale: e.DEFAULT_LOCALE as Locale,
     limits: {
       reportsPerNumberPerHour: e.LIMIT_REPORTS_PER_NUMBER_PER_HOUR,

@@ -117,7 +117,7 @@ async function runScenario(fake: RemoteFakeTwilio, scenario: Scenario): Promise<
     const confirmStart = Date.now();
     const outcome = await confirmIncident(deps, incidentId, userId);
     const confirmMs = Date.now() - confirmStart;
-    if (outcome !== 'done') throw new Error(`confirm answered ${outcome}`);
+    if (outcome.result !== 'done') throw new Error(`confirm answered ${outcome.result}`);
     const answer = await sent;
     await profiler.stop();
     const { others } = machine.stop();

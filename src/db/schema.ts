@@ -161,6 +161,24 @@ export const incidentEvents = sqliteTable(
   (t) => [index('incident_events_incident').on(t.incidentId, t.at)],
 );
 
+/**
+ * Who approved an incident's alert: a console user, or (with verification requests, later) a member's contact.
+ * One row per person per incident, so a second click counts once; the alert goes out at RELEASE_APPROVALS rows.
+ */
+export const releaseApprovals = sqliteTable(
+  'release_approvals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    userId: text('user_id').references(() => users.id),
+    contactId: text('contact_id').references(() => contacts.id),
+    at: integer('at').notNull(),
+  },
+  (t) => [uniqueIndex('release_approvals_incident_user').on(t.incidentId, t.userId), uniqueIndex('release_approvals_incident_contact').on(t.incidentId, t.contactId)],
+);
+
 export const MESSAGE_STATUSES = [
   'queued', // written, waiting for a send job
   'sending', // claimed by a worker; the provider may be being called right now

@@ -168,6 +168,9 @@ export const incidentSchema = z.object({
   updatedAt: time,
 });
 
+/** `POST /api/incidents/:id/confirm`: the incident, how many different people approved its alert, and how many must. */
+export const confirmationSchema = incidentSchema.extend({ approvals: z.number().int(), needed: z.number().int() });
+
 export const reportSchema = z.object({
   id: z.string(),
   incidentId: z.string().nullable(),
@@ -194,6 +197,10 @@ export const incidentDetailSchema = incidentSchema.extend({
   /** Outgoing messages of this incident: per kind (`alert`, `update`, …), how many are in each ledger status. */
   alerts: z.record(z.string(), z.partialRecord(z.enum(MESSAGE_STATUSES), z.number().int())),
   responses: z.array(z.object({ id: z.string(), answer: z.enum(['going', 'cannot']), at: time, phone: z.string().nullable() })),
+  /** Who approved the alert so far (console users by email; a verifier as `verifier`), first first. */
+  approvals: z.array(z.object({ by: z.string(), at: time })),
+  /** RELEASE_APPROVALS: how many different people must approve before the alert goes out. */
+  needed: z.number().int(),
 });
 
 export const committeeSchema = z.object({
@@ -312,6 +319,7 @@ export type OutboxMessageView = z.infer<typeof outboxMessageSchema>;
 export type SimulatorSmsView = z.infer<typeof simulatorSmsSchema>;
 export type SimulatorInboxView = z.infer<typeof simulatorInboxSchema>;
 export type PreviewView = z.infer<typeof previewSchema>;
+export type ConfirmationView = z.infer<typeof confirmationSchema>;
 export type UserView = z.infer<typeof userSchema>;
 export type UserCreatedView = z.infer<typeof userCreatedSchema>;
 export type AuditEntryView = z.infer<typeof auditEntrySchema>;

@@ -1,37 +1,83 @@
 // What a dispatcher does to an incident. Each is a race-free status change, an audit line, and a broadcast (an
 // alert fan-out is a job; a correction or all clear is written to the ledger with the status change).
 import { inTransaction } from '../db/client.js';
+import type { Incident } from '../db/repositories/incidents.js';
 import type { Deps } from '../deps.js';
 import { type IncidentStatus, OPEN_STATUSES, type Precision, UNCONFIRMED_STATUSES } from '../domain/types.js';
 import type { AlertJob } from '../queue/names.js';
-import { type ClosingFollowUp, planClosingFollowUp } from './broadcast.js';
+import { alertAudience, type ClosingFollowUp, planClosingFollowUp } from './broadcast.js';
 
 type IncidentDeps = Pick<Deps, 'db' | 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log'>;
 
 export type ActionResult = 'done' | 'unchanged' | 'conflict' | 'not_found';
 
-export async function confirmIncident(deps: IncidentDeps, id: string, userId: string): Promise<ActionResult> {
+/** `done`: this approval counted (the alert went out if it was the last one needed); `unchanged`: already confirmed. */
+export type ConfirmResult =
+  | { result: 'done' | 'unchanged'; approvals: number; needed: number }
+  | { result: 'not_found' | 'conflict' }
+  | { result: 'uncovered' };
+
+/**
+ * A console user's approval of the alert. It goes out when RELEASE_APPROVALS different people approved: the last
+ * approval, the status change and the fan-out's mark share one write transaction, so two people approving at the
+ * same moment release it once.
+ */
+export async function confirmIncident(deps: IncidentDeps, id: string, userId: string): Promise<ConfirmResult> {
   const now = deps.now();
-  const { result, fanOut } = inTransaction(deps.db, (): { result: ActionResult; fanOut: boolean } => {
+  const needed = deps.config.releaseApprovals;
+  const { answer, fanOut, changed } = inTransaction(deps.db, (): { answer: ConfirmResult; fanOut: boolean; changed: boolean } => {
     const incident = deps.repos.incidents.get(id);
-    if (!incident || incident.mergedIntoId) return { result: 'not_found', fanOut: false };
+    if (!incident || incident.mergedIntoId) return { answer: { result: 'not_found' }, fanOut: false, changed: false };
     // Confirming again resends nothing; it only retries a fan-out that gave up (its ledger rows are unique). The
     // mark goes in the same transaction, so the reconciler plans it if the queue cannot be reached right now.
     if (incident.status === 'confirmed') {
-      if (incident.alertFailedAt === null) return { result: 'unchanged', fanOut: false };
+      const approvals = deps.repos.incidents.approvals(id).length;
+      if (incident.alertFailedAt === null) return { answer: { result: 'unchanged', approvals, needed }, fanOut: false, changed: false };
       deps.repos.incidents.update(id, { alertFailedAt: null }, now);
       deps.repos.incidents.addEvent(id, 'alert_retried', now, {}, userId);
-      return { result: 'unchanged', fanOut: true };
+      return { answer: { result: 'unchanged', approvals, needed }, fanOut: true, changed: true };
     }
-    if (incident.lat === null || !deps.repos.incidents.transition(id, UNCONFIRMED_STATUSES, { status: 'confirmed', confirmedAt: now }, now)) {
-      return { result: 'conflict', fanOut: false };
+    if (incident.lat === null || incident.lng === null || !UNCONFIRMED_STATUSES.includes(incident.status)) {
+      return { answer: { result: 'conflict' }, fanOut: false, changed: false };
+    }
+    if (!coveredByCommittee(deps, { ...incident, lat: incident.lat, lng: incident.lng })) {
+      return { answer: { result: 'uncovered' }, fanOut: false, changed: false };
+    }
+    const isNew = deps.repos.incidents.approveByUser(id, userId, now);
+    if (isNew) {
+      // Touches `updatedAt`, so every open console page reloads and shows who approved.
+      deps.repos.incidents.update(id, {}, now);
+      deps.repos.incidents.addEvent(id, 'approved', now, {}, userId);
+      deps.repos.audit.record('incident.approve', now, { actorUserId: userId, target: id });
+    }
+    const approvers = deps.repos.incidents.approvals(id);
+    if (approvers.length < needed) return { answer: { result: 'done', approvals: approvers.length, needed }, fanOut: false, changed: isNew };
+    if (!deps.repos.incidents.transition(id, UNCONFIRMED_STATUSES, { status: 'confirmed', confirmedAt: now }, now)) {
+      return { answer: { result: 'conflict' }, fanOut: false, changed: false };
     }
     deps.repos.incidents.addEvent(id, 'confirmed', now, {}, userId);
     deps.repos.audit.record('incident.confirm', now, { actorUserId: userId, target: id });
-    return { result: 'done', fanOut: true };
+    deps.repos.audit.record('incident.release', now, {
+      actorUserId: userId,
+      target: id,
+      detail: { approvers: approvers.map((a) => (a.userId ? { userId: a.userId } : { contactId: a.contactId })) },
+    });
+    return { answer: { result: 'done', approvals: approvers.length, needed }, fanOut: true, changed: true };
   });
   if (fanOut) await broadcast(deps, { incidentId: id, kind: 'alert' });
-  return result;
+  else if (changed) deps.events.incidentChanged(id);
+  return answer;
+}
+
+function coveredByCommittee(deps: IncidentDeps, incident: Incident & { lat: number; lng: number }): boolean {
+  try {
+    return alertAudience(deps, incident).committees.length > 0;
+  } catch (error) {
+    // A committee area that cannot be read does not block the approval: the fan-out then fails where the console
+    // shows it (`alertFailedAt`), and confirming again retries it once the area is mended.
+    deps.log.warn({ err: (error as Error).message, incidentId: incident.id }, 'committee areas unreadable; approval not checked for coverage');
+    return true;
+  }
 }
 
 /**

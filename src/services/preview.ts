@@ -16,7 +16,7 @@ export interface AlertPreview {
 
 export type PreviewResult = AlertPreview | 'not_found' | 'conflict';
 
-export function previewAlert(deps: Pick<Deps, 'repos'>, id: string): PreviewResult {
+export function previewAlert(deps: Pick<Deps, 'repos' | 'config'>, id: string): PreviewResult {
   const incident = deps.repos.incidents.get(id);
   if (!incident || incident.mergedIntoId) return 'not_found';
   if (incident.lat === null || incident.lng === null) return 'conflict';
@@ -33,9 +33,8 @@ export function previewAlert(deps: Pick<Deps, 'repos'>, id: string): PreviewResu
     recipients: audience.recipients.length,
     committees: audience.committees,
     texts: alertTexts(incident),
-    // RELEASE_APPROVALS is not built yet: one approval, the confirming dispatcher's, releases the alert.
-    approvals: 0,
-    needed: 1,
+    approvals: deps.repos.incidents.approvals(id).length,
+    needed: deps.config.releaseApprovals,
     warning,
   };
 }

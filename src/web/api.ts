@@ -1,7 +1,7 @@
 // The one typed client of the console's JSON API. Its types come from the server's schemas (type-only imports:
 // no server code is bundled), so client and server cannot drift.
 import type { AuditEntryView, UserCreatedView, UserView } from '../http/schemas.js';
-import type { CommitteeView, GeocodedView, IncidentDetailView, IncidentView, LocationView, PlaceIncidentBody, PreviewView, ZipCellsView } from '../http/schemas.js';
+import type { CommitteeView, ConfirmationView, GeocodedView, IncidentDetailView, IncidentView, LocationView, PlaceIncidentBody, PreviewView, ZipCellsView } from '../http/schemas.js';
 import type { SimulatorInboxView, SimulatorSmsView } from '../http/schemas.js';
 import type { AreaView, MemberImportResult, MemberUpdateView, MemberView } from '../http/schemas.js';
 
@@ -12,6 +12,9 @@ export type AreaInput = AreaView;
 export type { CommitteeView, IncidentDetailView, IncidentView, LocationView };
 export type Incident = IncidentView;
 export type IncidentDetail = IncidentDetailView;
+
+/** `POST /api/incidents/:id/confirm`: the incident with how many approved its alert and how many must. */
+export type Confirmation = ConfirmationView;
 
 /** `POST /api/incidents/:id/preview` (contract §5). */
 export type Preview = PreviewView;
@@ -73,7 +76,7 @@ export const api = {
   incidents: (updatedSince?: string) => request<Incident[]>('GET', `/api/incidents?limit=1000${updatedSince ? `&updatedSince=${enc(updatedSince)}` : ''}`),
   incident: (id: string) => request<IncidentDetail>('GET', `/api/incidents/${enc(id)}`),
   preview: (id: string) => request<Preview>('POST', `/api/incidents/${enc(id)}/preview`),
-  confirm: (id: string) => request<Incident>('POST', `/api/incidents/${enc(id)}/confirm`),
+  confirm: (id: string) => request<Confirmation>('POST', `/api/incidents/${enc(id)}/confirm`),
   dismiss: (id: string) => request<Incident>('POST', `/api/incidents/${enc(id)}/dismiss`),
   resolve: (id: string) => request<Incident>('POST', `/api/incidents/${enc(id)}/resolve`),
   place: (id: string, at: PlaceIncidentBody) => request<Incident>('POST', `/api/incidents/${enc(id)}/location`, at),

@@ -143,7 +143,7 @@ function App() {
       ) : path === '/account' && me ? (
         <Account me={me} onChanged={refreshMe} />
       ) : code ? (
-        <IncidentPage key={code} code={code} summary={summary} />
+        <IncidentPage key={code} code={code} summary={summary} myEmail={me?.email} />
       ) : (
         <Board incidents={incidents} live={live} />
       )}

@@ -89,6 +89,8 @@ export async function startProcessSystem(options: { members: number; env?: Recor
     SMS_RATE_PER_SECOND: '50',
     SMS_RETRY_BASE_MS: '100',
     LOG_LEVEL: 'info',
+    // Existing tests release with one dispatcher's click; approval tests set RELEASE_APPROVALS themselves.
+    RELEASE_APPROVALS: '1',
     ...keys,
     ...options.env,
   };

@@ -85,6 +85,8 @@ export async function startSystem(options: { env?: Record<string, string>; worke
     LOG_LEVEL: 'debug',
     // The maintenance schedule is left to tests that call it: an hourly tick never fires during a test.
     MAINTENANCE_EVERY_MS: '3600000',
+    // Existing tests release with one dispatcher's click; approval tests set RELEASE_APPROVALS themselves.
+    RELEASE_APPROVALS: '1',
     ...testKeys(),
     ...options.env,
   };

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, or, sql } 
 import { type IncidentStatus, OPEN_STATUSES, UNCONFIRMED_STATUSES } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
-import { incidentEvents, incidents, outgoingMessages, responses } from '../schema.js';
+import { incidentEvents, incidents, outgoingMessages, releaseApprovals, responses, users } from '../schema.js';
 import { beforeCondition, type Page } from './paging.js';
 
 export type Incident = typeof incidents.$inferSelect;
@@ -115,6 +115,22 @@ export function createIncidentsRepository(db: Db) {
 
     events(incidentId: string): IncidentEvent[] {
       return db.select().from(incidentEvents).where(eq(incidentEvents.incidentId, incidentId)).orderBy(asc(incidentEvents.id)).all();
+    },
+
+    /** Records a console user's approval of the alert; says whether it is new (the same person counts once). */
+    approveByUser(incidentId: string, userId: string, at: number): boolean {
+      return db.insert(releaseApprovals).values({ incidentId, userId, at }).onConflictDoNothing().run().changes === 1;
+    },
+
+    /** Who approved the alert, first first: console users with their email, verifiers by contact id. */
+    approvals(incidentId: string): Array<{ userId: string | null; email: string | null; contactId: string | null; at: number }> {
+      return db
+        .select({ userId: releaseApprovals.userId, email: users.email, contactId: releaseApprovals.contactId, at: releaseApprovals.at })
+        .from(releaseApprovals)
+        .leftJoin(users, eq(releaseApprovals.userId, users.id))
+        .where(eq(releaseApprovals.incidentId, incidentId))
+        .orderBy(asc(releaseApprovals.id))
+        .all();
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   members,
   outboxMessages,
   outgoingMessages,
+  releaseApprovals,
   reports,
   responses,
 } from '../schema.js';
@@ -73,6 +74,7 @@ export function createRetentionRepository(db: Db) {
       return inTransaction(db, () => {
         const ids = oldIncidents(before).limit(limit).all().map((row) => row.id);
         if (ids.length === 0) return { incidents: 0, responses: 0, incidentEvents: 0, messages: 0, media: 0, reports: 0 };
+        db.delete(releaseApprovals).where(inArray(releaseApprovals.incidentId, ids)).run();
         const removed = {
           responses: db.delete(responses).where(inArray(responses.incidentId, ids)).run().changes,
           incidentEvents: db.delete(incidentEvents).where(inArray(incidentEvents.incidentId, ids)).run().changes,

@@ -8,6 +8,7 @@ import { type ActionResult, confirmIncident, dismissIncident, placeIncident, res
 import { previewAlert } from '../../services/preview.js';
 import { HttpError, notFound } from '../errors.js';
 import {
+  confirmationSchema,
   emptyBody,
   errorResponses,
   incidentDetailSchema,
@@ -24,6 +25,7 @@ import { incidentDetailView, incidentView, incidentViews, reportViews } from './
 
 /** An incident action answers with the incident: `doneStatus` when it took effect, 200 when nothing changed. */
 const actionResponses = { 200: incidentSchema, 202: incidentSchema, ...errorResponses };
+const confirmResponses = { 200: confirmationSchema, 202: confirmationSchema, ...errorResponses };
 
 export async function incidentRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
   app.addHook('preValidation', requireRole('admin', 'dispatcher'));
@@ -51,7 +53,7 @@ export async function incidentRoutes(app: FastifyInstance, { deps }: { deps: Dep
   api.get('/api/incidents/:id', { schema: { params: incidentParams, response: { 200: incidentDetailSchema, ...errorResponses } } }, async (request) => {
     const incident = incidentOf(request.params.id);
     deps.repos.audit.record('incident.view', deps.now(), { actorUserId: currentUser(request).id, target: incident.id });
-    return incidentDetailView(deps.repos, incident);
+    return incidentDetailView(deps.repos, incident, deps.config.releaseApprovals);
   });
 
   api.post('/api/incidents/:id/preview', { schema: { params: incidentParams, body: emptyBody, response: { 200: previewSchema, ...errorResponses } } }, async (request) => {
@@ -68,7 +70,17 @@ export async function incidentRoutes(app: FastifyInstance, { deps }: { deps: Dep
       const result = await run(deps, id, currentUser(request).id);
       return answer(reply, result, doneStatus, deps, id);
     });
-  action('confirm', confirmIncident, 202);
+  // This user's approval: 202 with how many approved and how many are needed; the alert goes out at the last one.
+  api.post('/api/incidents/:id/confirm', { schema: { params: incidentParams, body: emptyBody, response: confirmResponses } }, async (request, reply) => {
+    const { id } = incidentOf(request.params.id);
+    const approval = await confirmIncident(deps, id, currentUser(request).id);
+    if (approval.result === 'uncovered') throw new HttpError(409, 'no committee covers this place: an alert would reach no one; place the incident inside a committee\'s area first');
+    if (approval.result !== 'done' && approval.result !== 'unchanged') return answer(reply, approval.result, 202, deps, id);
+    const incident = incidents.get(id);
+    if (!incident) throw notFound('no such incident');
+    const view = incidentView(incident, reports.countsByIncident([id]).get(id));
+    return reply.status(approval.result === 'done' ? 202 : 200).send({ ...view, approvals: approval.approvals, needed: approval.needed });
+  });
   action('dismiss', dismissIncident, 200);
   action('resolve', resolveIncident, 200);
 

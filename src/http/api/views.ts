@@ -47,8 +47,8 @@ export function incidentViews(repos: Repositories, incidents: Incident[]): Incid
   return incidents.map((incident) => incidentView(incident, counts.get(incident.id)));
 }
 
-/** One incident with its reports, timeline, ledger tallies per kind and status, and responders' answers. */
-export function incidentDetailView(repos: Repositories, incident: Incident): IncidentDetailView {
+/** One incident with its reports, timeline, ledger tallies per kind and status, responders' answers and approvals. */
+export function incidentDetailView(repos: Repositories, incident: Incident, needed: number): IncidentDetailView {
   const [view] = incidentViews(repos, [incident]);
   const reports = repos.reports.ofIncident(incident.id);
   return {
@@ -58,6 +58,8 @@ export function incidentDetailView(repos: Repositories, incident: Incident): Inc
     timeline: repos.incidents.events(incident.id).map((e) => ({ at: iso(e.at), type: e.type, actorUserId: e.actorUserId, detail: e.detail })),
     alerts: repos.messages.countsByStatus(incident.id),
     responses: repos.responses.ofIncident(incident.id).map((r) => ({ id: r.id, answer: r.answer, at: iso(r.at), phone: r.phoneMask })),
+    approvals: repos.incidents.approvals(incident.id).map((a) => ({ by: a.email ?? 'verifier', at: iso(a.at) })),
+    needed,
   };
 }
 

@@ -17,7 +17,8 @@ const UNCONFIRMED = new Set(['new', 'verifying']);
 const IN_FLIGHT = new Set(['queued', 'sending', 'unknown', 'sent']);
 const REFRESH_MS = 2000;
 
-export function IncidentPage({ code, summary }: { code: string; summary: Incident | undefined }) {
+/** `myEmail`: the signed-in user's, to tell them when their approval is already in. */
+export function IncidentPage({ code, summary, myEmail }: { code: string; summary: Incident | undefined; myEmail?: string | undefined }) {
   const [detail, setDetail] = useState<IncidentDetail | null>(null);
   const [missing, setMissing] = useState(false);
   const [preview, setPreview] = useState<Preview | null>(null);
@@ -48,12 +49,13 @@ export function IncidentPage({ code, summary }: { code: string; summary: Inciden
   if (missing) return <main id="main"><h1>{t('not_found')}</h1><Link href="/">{t('back_to_board')}</Link></main>;
   if (!detail) return <main id="main"><p role="status">{t('loading')}</p></main>;
 
-  const run = async (action: () => Promise<Incident>, done: string) => {
+  const run = async (action: () => Promise<Incident>, done: string | ((incident: Incident) => string)) => {
     setBusy(true);
     setMessage(null);
     try {
-      store.put(await action());
-      setMessage(done);
+      const incident = await action();
+      store.put(incident);
+      setMessage(typeof done === 'string' ? done : done(incident));
       setPreview(null);
       await load();
     } catch (e) {
@@ -99,6 +101,9 @@ export function IncidentPage({ code, summary }: { code: string; summary: Inciden
   };
 
   const open = OPEN.has(detail.status);
+  const unconfirmed = UNCONFIRMED.has(detail.status);
+  const approvedByMe = myEmail !== undefined && detail.approvals.some((a) => a.by === myEmail);
+  const stillNeeded = Math.max(detail.needed - detail.approvals.length, 0);
 
   return (
     <main id="main" class="incident">
@@ -118,7 +123,7 @@ export function IncidentPage({ code, summary }: { code: string; summary: Inciden
             <section aria-labelledby="actions-heading" class="actions">
               <h2 id="actions-heading">{t('actions')}</h2>
               <div class="buttons">
-                {UNCONFIRMED.has(detail.status) && detail.location && !preview && (
+                {unconfirmed && detail.location && !preview && !approvedByMe && (
                   <button type="button" disabled={busy} onClick={openPreview}>{t('confirm')}</button>
                 )}
                 {detail.status === 'confirmed' && (
@@ -128,7 +133,21 @@ export function IncidentPage({ code, summary }: { code: string; summary: Inciden
                   {t('dismiss')}
                 </button>
               </div>
-              {preview && <PreviewPanel preview={preview} busy={busy} onSend={() => run(() => api.confirm(detail.id), t('alert_sent'))} onCancel={() => setPreview(null)} />}
+              {unconfirmed && detail.needed > 1 && (
+                <div class="approvals">
+                  {approvedByMe && <p>{t('you_approved')}</p>}
+                  {detail.approvals.length > 0 && <p>{t('approved_by', { who: detail.approvals.map((a) => a.by).join(', ') })}</p>}
+                  <p>{t('approvals_more', { n: stillNeeded })}</p>
+                </div>
+              )}
+              {preview && (
+                <PreviewPanel
+                  preview={preview}
+                  busy={busy}
+                  onSend={() => run(() => api.confirm(detail.id), (incident) => (incident.status === 'confirmed' ? t('alert_sent') : t('approval_recorded')))}
+                  onCancel={() => setPreview(null)}
+                />
+              )}
               <form class="place-form" onSubmit={placeIt}>
                 <label for="place">{t('place')}</label>
                 <div class="inline">
