@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/http/api/auth.js';
 import type { TestSystem } from '../support/system.js';
-import { checkAccessibility, launchBrowser, screenshots, serveConsole, watchedPage } from './browser.js';
+import { checkAccessibility, launchBrowser, screenshots, serveConsole, signIn, watchedPage } from './browser.js';
 
 const EMAIL = 'coordinator@example.org';
 const PASSWORD = 'correct horse battery staple';
@@ -35,9 +35,7 @@ describe('the committees screen', () => {
 
   it('item 9: a committee made from a ZIP list shows its code, rotates it, imports two members from a CSV and approves one who texted JOIN', async () => {
     await page.goto(`${base}/committees`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, EMAIL, PASSWORD);
     await page.getByRole('heading', { level: 1, name: 'Committees' }).waitFor();
     await checkAccessibility(page, 'committees');
     await screenshots(page, 'committees');

@@ -5,7 +5,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/http/api/auth.js';
 import type { TestSystem } from '../support/system.js';
-import { checkAccessibility, launchBrowser, screenshots, serveConsole, watchedPage } from './browser.js';
+import { checkAccessibility, launchBrowser, screenshots, serveConsole, signIn, watchedPage } from './browser.js';
 
 const EMAIL = 'dispatcher@example.org';
 const PASSWORD = 'correct horse battery staple';
@@ -79,9 +79,7 @@ describe('the dispatcher console', () => {
 
   it('item 2: a wrong password says so; the right one signs in; sign-out signs out', async () => {
     await page.goto(`${base}/`);
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill('not the password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, EMAIL, 'not the password');
     await expect.poll(() => page.getByRole('alert').textContent()).toBe('Wrong email or password.');
     await checkAccessibility(page, 'sign-in');
     await screenshots(page, 'sign-in');
@@ -95,9 +93,7 @@ describe('the dispatcher console', () => {
   });
 
   it('items 3, 4, 5: a texted report appears live; the dispatcher places it, previews, sends the alert, sees deliveries, resolves', async () => {
-    await page.getByLabel('Email').fill(EMAIL);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signIn(page, EMAIL, PASSWORD);
     await page.getByRole('heading', { name: 'Live incidents' }).waitFor();
     await page.getByText('Live', { exact: true }).waitFor();
 

@@ -7,7 +7,7 @@ import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/http/api/auth.js';
 import { PUBLIC_URL, type TestSystem } from '../support/system.js';
-import { checkAccessibility, launchBrowser, screenshots, serveConsole, watchedPage } from './browser.js';
+import { checkAccessibility, launchBrowser, screenshots, serveConsole, signIn, watchedPage } from './browser.js';
 
 const ADMIN = 'admin@example.org';
 const DISPATCHER = 'dispatcher@example.org';
@@ -24,12 +24,6 @@ describe('people, audit log and account pages', () => {
   let page: Page;
   let base: string;
   const cspViolations: string[] = [];
-
-  async function signIn(on: Page, email: string, password: string): Promise<void> {
-    await on.getByLabel('Email').fill(email);
-    await on.getByLabel('Password').fill(password);
-    await on.getByRole('button', { name: 'Sign in' }).click();
-  }
 
   async function newPage(context: BrowserContext): Promise<Page> {
     const opened = await watchedPage(context, cspViolations);

@@ -2,29 +2,22 @@
 // Training mode end to end in real Chromium: phones texted from the simulator join, report, get the alert and
 // answer it; and the incident page shows a report's photo, recording, failed processing and the roll call.
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/http/api/auth.js';
-import { FROM_NUMBER, sign, startSystem, type TestSystem } from '../support/system.js';
-import { buildConsole, checkAccessibility, launchBrowser, screenshots, watchedPage } from './browser.js';
+import { FROM_NUMBER, sign, type TestSystem } from '../support/system.js';
+import { checkAccessibility, launchBrowser, screenshots, serveConsole, signIn, watchedPage } from './browser.js';
 
 const EMAIL = 'trainer@example.org';
 const PASSWORD = 'correct horse battery staple';
 const PHONE_A = '+14155550301';
 const PHONE_B = '+14155550302';
 
-async function serve(system: TestSystem): Promise<string> {
-  await system.app.listen({ host: '127.0.0.1', port: 0 });
-  system.deps.repos.users.create({ email: EMAIL, role: 'dispatcher', passwordHash: await hashPassword(PASSWORD) }, Date.now());
-  return `http://127.0.0.1:${(system.app.server.address() as AddressInfo).port}`;
-}
-
-async function signIn(page: Page): Promise<void> {
-  await page.getByLabel('Email').fill(EMAIL);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+async function serve(env: Record<string, string> = {}): Promise<{ system: TestSystem; base: string }> {
+  const served = await serveConsole(env);
+  served.system.deps.repos.users.create({ email: EMAIL, role: 'dispatcher', passwordHash: await hashPassword(PASSWORD) }, Date.now());
+  return served;
 }
 
 describe('the phone simulator and the incident page', () => {
@@ -44,11 +37,8 @@ describe('the phone simulator and the incident page', () => {
   }
 
   beforeAll(async () => {
-    buildConsole();
-    training = await startSystem({ env: { SMS_PROVIDER: 'outbox', MAP_TILES_URL: 'none', RELEASE_APPROVALS: '1' } });
-    production = await startSystem({ env: { MAP_TILES_URL: 'none' } });
-    trainingBase = await serve(training);
-    productionBase = await serve(production);
+    ({ system: training, base: trainingBase } = await serve({ SMS_PROVIDER: 'outbox', RELEASE_APPROVALS: '1' }));
+    ({ system: production, base: productionBase } = await serve());
     browser = await launchBrowser();
   }, 60_000);
 
@@ -64,7 +54,7 @@ describe('the phone simulator and the incident page', () => {
     const committee = (await admin.post('/api/committees', { name: 'Mission Rapid Response', area: { type: 'zips', zips: ['94110'] }, autoApprove: true })).json() as { inviteCode: string };
     const page = await newPage();
     await page.goto(`${base}/simulator`);
-    await signIn(page);
+    await signIn(page, EMAIL, PASSWORD);
     await page.getByRole('heading', { name: 'Phone simulator' }).waitFor();
     expect(await page.getByRole('note').textContent()).toBe('Training mode: nothing is really sent');
 
@@ -117,7 +107,7 @@ describe('the phone simulator and the incident page', () => {
     expect((await dispatcher.post('/api/dev/inbox', { phone: PHONE_A })).statusCode).toBe(404);
     const page = await newPage();
     await page.goto(`${base}/simulator`);
-    await signIn(page);
+    await signIn(page, EMAIL, PASSWORD);
     await page.getByText('Training mode is off: this server sends real texts.').waitFor();
     expect(await page.getByLabel('Phone number').count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Simulator' }).count()).toBe(0);
@@ -146,7 +136,7 @@ describe('the phone simulator and the incident page', () => {
 
     const page = await newPage();
     await page.goto(`${base}/incidents/${incident.code}`);
-    await signIn(page);
+    await signIn(page, EMAIL, PASSWORD);
     await page.getByRole('heading', { name: new RegExp(`Incident ${incident.code}`) }).waitFor();
     const image = page.getByRole('img', { name: 'Photo 1 from Reporter A' });
     await image.waitFor();
