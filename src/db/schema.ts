@@ -2,7 +2,7 @@
 // `phone_hash` is a keyed hash for lookups, `phone_enc` an AES-GCM ciphertext, `phone_mask` e.g. +1•••••••1234.
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { Area, IncidentKind, IncidentStatus, Locale, MemberRole, MemberStatus, Precision } from '../domain/types.js';
+import type { Area, IncidentKind, IncidentStatus, Locale, LocationSource, MemberRole, MemberStatus, Precision, ReportDetails } from '../domain/types.js';
 
 const createdAt = () => integer('created_at').notNull();
 
@@ -13,6 +13,9 @@ const placement = () => ({
   label: text('label'),
   precision: text('precision').$type<Precision>(),
   zip: text('zip'),
+  /** Where the place came from (places, streets, geocoder, zip, photo, dispatcher, …) and the words it was read from. */
+  locationSource: text('location_source').$type<LocationSource>(),
+  locationWords: text('location_words'),
 });
 
 /** Everyone who has texted the line or been texted by it, by phone number. */
@@ -68,8 +71,9 @@ export const places = sqliteTable('places', {
   aliases: text('aliases', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
   lat: real('lat').notNull(),
   lng: real('lng').notNull(),
-  kind: text('kind'),
+  kind: text('kind').$type<IncidentKind>(),
   createdAt: createdAt(),
+  updatedAt: integer('updated_at').notNull().default(0),
 });
 
 /** One row per inbound MessageSid/CallSid: a replayed webhook gets the same answer and changes nothing. */
@@ -100,6 +104,8 @@ export const incidents = sqliteTable(
     drill: integer('drill', { mode: 'boolean' }).notNull().default(false),
     afterDismissedId: text('after_dismissed_id'),
     mergedIntoId: text('merged_into_id'),
+    /** A report placed later put this incident where another one with alerts out is: a dispatcher decides. */
+    mergeSuggestionId: text('merge_suggestion_id'),
     firstReportedAt: integer('first_reported_at').notNull(),
     lastReportedAt: integer('last_reported_at').notNull(),
     confirmedAt: integer('confirmed_at'),
@@ -133,6 +139,12 @@ export const reports = sqliteTable(
     status: text('status').$type<'received' | 'processed' | 'failed'>().notNull().default('received'),
     awaitingLocationUntil: integer('awaiting_location_until'),
     askedLocation: integer('asked_location', { mode: 'boolean' }).notNull().default(false),
+    /** How many times the sender was asked where: after the second, a dispatcher places it. */
+    locationAsks: integer('location_asks').notNull().default(0),
+    /** What a dispatcher wants at a glance: vehicles, agencies, arrests, weapons, children, "right now". */
+    details: text('details', { mode: 'json' }).$type<ReportDetails>(),
+    /** Voice: `pending` while a transcription is awaited, `done` once `text` is a machine transcript, `none` when none will come. */
+    transcript: text('transcript').$type<'pending' | 'done' | 'none'>(),
     /** Sent by a number new to the line during a flood warning: its incident triggers no automatic message. */
     flood: integer('flood', { mode: 'boolean' }).notNull().default(false),
     media: text('media', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),

@@ -37,7 +37,7 @@ export function chooseIncident(point: LatLng, at: number, candidates: ClusterCan
   return { open: true, afterDismissedId: nearestDismissed?.id ?? null };
 }
 
-const PRECISION_RANK = { point: 0, address: 1, intersection: 2, place: 3, zip: 4, city: 5 } as const;
+const PRECISION_RANK = { point: 0, address: 1, intersection: 2, place: 3, neighbourhood: 4, zip: 5, city: 6 } as const;
 
 /** True when `candidate` places an incident more precisely than `current`. */
 export function isMorePrecise(candidate: keyof typeof PRECISION_RANK, current: keyof typeof PRECISION_RANK | null): boolean {

@@ -13,18 +13,37 @@ export interface LatLng {
   lng: number;
 }
 
-export const PRECISIONS = ['point', 'address', 'intersection', 'place', 'zip', 'city'] as const;
+/** From most to least precise. `point`..`place` are "precise": they cluster by distance, the rest by area. */
+export const PRECISIONS = ['point', 'address', 'intersection', 'place', 'neighbourhood', 'zip', 'city'] as const;
 export type Precision = (typeof PRECISIONS)[number];
+
+/** Where a location was read from, shown to dispatchers next to it. */
+export const LOCATION_SOURCES = ['places', 'streets', 'geocoder', 'zip', 'city', 'map', 'photo', 'keypad', 'dispatcher'] as const;
+export type LocationSource = (typeof LOCATION_SOURCES)[number];
 
 /** Where a report or incident is. `zip` is set when the place was read from (or lies in) a ZIP code. */
 export interface Location extends LatLng {
   label: string;
   precision: Precision;
   zip?: string | null;
+  /** Where it came from, and the words of the text it was read from (null when not from words). */
+  source?: LocationSource;
+  words?: string | null;
 }
 
 export const INCIDENT_KINDS = ['worksite', 'school', 'home', 'court', 'checkpoint', 'other'] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+/** What a report says besides where, for a dispatcher's glance. Only what was found is set. */
+export interface ReportDetails {
+  vehicles?: number;
+  /** Agency words as written, folded: "ice", "cbp", "hsi", "migra", "la placa". */
+  agencies?: string[];
+  happeningNow?: boolean;
+  arrests?: boolean;
+  weapons?: boolean;
+  children?: boolean;
+}
 
 export const INCIDENT_STATUSES = ['new', 'verifying', 'confirmed', 'dismissed', 'resolved', 'expired'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
