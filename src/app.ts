@@ -11,6 +11,7 @@ import { eventRoutes } from './http/api/events.js';
 import { healthRoutes } from './http/api/health.js';
 import { incidentRoutes } from './http/api/incidents.js';
 import { mediaRoutes } from './http/api/media.js';
+import { placeRoutes } from './http/api/places.js';
 import { simulatorRoutes } from './http/api/simulator.js';
 import { systemRoutes } from './http/api/system.js';
 import { userRoutes } from './http/api/users.js';
@@ -57,6 +58,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(eventRoutes, { deps });
   await app.register(mediaRoutes, { deps });
   await app.register(geocodeRoutes, { deps });
+  await app.register(placeRoutes, { deps });
   await app.register(webRoutes, { deps });
   return app;
 }

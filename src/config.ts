@@ -31,6 +31,7 @@ const envSchema = z.object({
   TRUST_PROXY: optionalText,
   PUBLIC_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   DATABASE_PATH: z.string().min(1).default('./data/centinela.db'),
+  STREETS_FILE: optionalText,
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default('centinela'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -51,7 +52,7 @@ const envSchema = z.object({
   RETENTION_DAYS: positive.default(30),
   TWILIO_DELETE_AFTER_MINUTES: z.preprocess((v) => (v === '' ? undefined : v), positive.optional()),
   FOLLOWUP_MINUTES: positive.default(15),
-  CLUSTER_METERS: positive.default(1000),
+  CLUSTER_METERS: positive.default(400),
   CLUSTER_MINUTES: positive.default(30),
   INCIDENT_EXPIRE_MINUTES: positive.default(240),
   ALERT_VALIDITY_SECONDS: positive.default(900),
@@ -67,11 +68,22 @@ const envSchema = z.object({
   MAINTENANCE_EVERY_MS: number().int().min(1000).default(60_000),
   JOB_LOCK_MS: number().int().min(1000).default(30_000),
   SECURE_COOKIES: optionalText.pipe(bool.optional()),
+  // Twilio's legacy <Record> transcription: English only, recordings up to two minutes.
+  TRANSCRIBE: optionalText.pipe(z.enum(['twilio'], { error: 'must be twilio, or left unset' }).optional()),
   MAP_TILES_URL: z
     .string()
     .trim()
     .refine((v) => v === 'none' || /^https?:\/\/[^/]+\/.*\{z\}.*\{x\}.*\{y\}/.test(v), 'must be "none" or a tile URL with {z}, {x} and {y}, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png')
     .default('https://tile.openstreetmap.org/{z}/{x}/{y}.png'),
+  GEOCODER_URL: optionalText.pipe(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. http://127.0.0.1:8080' }).optional()),
+  GEOCODER_TIMEOUT_MS: number().int().min(100).max(60_000).default(2000),
+  GEOCODER_RATE_PER_SECOND: nonNegative.default(1),
+  GEOCODER_COUNTRY: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z]{2}(,[a-z]{2})*$/, 'must be two-letter country codes separated by commas, e.g. us or us,mx')
+    .default('us'),
 });
 
 export interface Config {
@@ -83,6 +95,8 @@ export interface Config {
   publicUrl: string;
   dataDir: string;
   databasePath: string;
+  /** The offline street index written by `npm run streets:import` (gzip JSON); absent means no street lookups. */
+  streetsFile: string;
   redisUrl: string;
   queuePrefix: string;
   logLevel: string;
@@ -131,10 +145,14 @@ export interface Config {
   secureCookies: boolean;
   /** The console map's tile URL template, or null for no tiles (nothing tells a tile server where dispatchers look). */
   mapTilesUrl: string | null;
+  /** Who transcribes voice reports (their text is then read like an SMS); null: nobody, dispatchers listen. */
+  transcribe: 'twilio' | null;
   /** How often the worker role reconciles, expires, purges and backfills. */
   maintenanceEveryMs: number;
   /** BullMQ's job lock and stalled-job check interval: a dead worker's running jobs run again within about twice this. */
   jobLockMs: number;
+  /** The operator's own Nominatim-compatible search API; null when GEOCODER_URL is unset (report text stays here). */
+  geocoder: { url: string; timeoutMs: number; ratePerSecond: number; country: string } | null;
 }
 
 /** Parses the environment; throws ConfigError with one line naming the variable that is wrong. */
@@ -175,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     publicUrl,
     dataDir,
     databasePath,
+    streetsFile: e.STREETS_FILE === undefined ? join(dataDir, 'streets.json.gz') : resolve(e.STREETS_FILE),
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
     logLevel: e.LOG_LEVEL,
@@ -220,6 +239,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     jobLockMs: e.JOB_LOCK_MS,
     secureCookies: e.SECURE_COOKIES ?? publicUrl.startsWith('https://'),
     mapTilesUrl: e.MAP_TILES_URL === 'none' ? null : e.MAP_TILES_URL,
+    geocoder: e.GEOCODER_URL
+      ? { url: e.GEOCODER_URL.replace(/\/+$/, ''), timeoutMs: e.GEOCODER_TIMEOUT_MS, ratePerSecond: e.GEOCODER_RATE_PER_SECOND, country: e.GEOCODER_COUNTRY }
+      : null,
+    transcribe: e.TRANSCRIBE ?? null,
   };
 }
 

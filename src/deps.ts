@@ -10,6 +10,7 @@ import { createContactsRepository } from './db/repositories/contacts.js';
 import { createIncidentsRepository } from './db/repositories/incidents.js';
 import { createMessagesRepository } from './db/repositories/messages.js';
 import { createMediaRepository } from './db/repositories/media.js';
+import { createPlacesRepository } from './db/repositories/places.js';
 import {
   createAuditRepository,
   createInboundRepository,
@@ -25,6 +26,7 @@ import type { Logger } from './log.js';
 import { producerConnection } from './queue/connection.js';
 import { createQueues, type Queues } from './queue/queues.js';
 import { createEventsPublisher, type EventsPublisher } from './services/events.js';
+import { createLocator, type Locator } from './services/locator.js';
 import { createOutboxProvider } from './sms/outbox-provider.js';
 import type { SmsProvider } from './sms/provider.js';
 import { createTwilioProvider } from './sms/twilio-provider.js';
@@ -41,6 +43,8 @@ export interface Deps {
   queues: Queues;
   sms: SmsProvider;
   events: EventsPublisher;
+  /** Reads where a text says it is (places, street index, gazetteers, the operator's geocoder). */
+  locator: Locator;
   now: () => number;
   close(): Promise<void>;
 }
@@ -61,6 +65,7 @@ export function createRepositories(db: Db, vault: PhoneVault) {
     seen: createSeenRepository(db, vault),
     retention: createRetentionRepository(db),
     media: createMediaRepository(db),
+    places: createPlacesRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;
@@ -91,6 +96,9 @@ export function createDeps(config: Config, log: Logger, options: { now?: () => n
         })
       : createOutboxProvider(repos.outbox, vault, now);
   const events = createEventsPublisher(redis, config.queuePrefix, log);
+  const locator = createLocator({ repos, config, log, now });
+  // Loads the gazetteers now rather than inside the first webhook's transaction.
+  locator.read('');
 
   return {
     config,
@@ -103,6 +111,7 @@ export function createDeps(config: Config, log: Logger, options: { now?: () => n
     queues,
     sms,
     events,
+    locator,
     now,
     async close() {
       await queues.close();

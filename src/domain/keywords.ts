@@ -71,6 +71,13 @@ function isInviteCode(word: string): boolean {
   );
 }
 
+/** Words of a free text that have the shape of an invite or incident code ("quiero unirme 3N5TYK", "omw K28P"). */
+export function codeCandidates(body: string): string[] {
+  return tokenize(body)
+    .map((token) => token.norm)
+    .filter(isInviteCode);
+}
+
 // Short words that follow "NO", "SI" or "CONFIRM" in a sentence and would otherwise pass
 // for a code ("no hay nadie", "no ICE here"); the message is then read as a report.
 const NOT_A_CODE = new Set([

@@ -1,8 +1,11 @@
-// Guesses the language of a free-text report and what kind of place it describes.
+// Guesses the language of a free-text report (and re-exports what kind of place it describes, from kind.ts).
 // Both are hints for people and routing: a wrong guess must be cheap, so when the text is
 // too short to tell we say nothing rather than answer someone in the wrong language.
 import { franc } from 'franc-min';
-import type { IncidentKind, Locale } from './types.js';
+import { BREAK, foldWords } from './details.js';
+import type { Locale } from './types.js';
+
+export { classifyKind } from './kind.js';
 
 export interface DetectedLanguage {
   /** ISO 639-1 code of the guessed language, or null when unsure. */
@@ -78,82 +81,206 @@ export function detectLanguage(text: string): DetectedLanguage {
   return { language, locale: LOCALE_OF[language] ?? null };
 }
 
-// ── kind of place ───────────────────────────────────────────────────────────────
+// ── the language of a report ────────────────────────────────────────────────
+// franc reads letter statistics, which English proper nouns ("Home Depot", "Seafood City") pull towards
+// English and which short texts don't have. The small words people cannot write around ("hay", "en la", "sa",
+// "ng", "po", "the", "is") say more, so both are weighed together.
 
-/** Lowercase, accent-free, single-spaced words padded with spaces for whole-word search. */
-function normalizeForKind(text: string): string {
-  const words = text
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/['\u2019]/gu, '')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w !== '');
-  return ` ${words.join(' ')} `;
+type Weights = ReadonlyMap<string, number>;
+
+/** Evidence of a language we cannot name. */
+const UNDETERMINED = 'und';
+
+function weights(strong: string, weak = '', faint = ''): Weights {
+  const map = new Map<string, number>();
+  for (const [list, weight] of [[faint, 0.5], [weak, 1], [strong, 2]] as const) {
+    for (const word of list.split(/\s+/)) if (word !== '') map.set(word, weight);
+  }
+  return map;
 }
 
-// Terms are accent-free and lowercase; a term also matches its plural (+s / +es).
-const KIND_TERMS: ReadonlyArray<readonly [IncidentKind, readonly string[]]> = [
+// Words are folded (lowercase, no accents). Strong: hardly ever seen in the other languages' texts; weak: also
+// part of names ("El Camino", "De Haro", "Los Panchos") or shared with a neighbour language.
+const MARKERS: ReadonlyArray<readonly [string, Weights]> = [
   [
-    'school',
-    [
-      'school', 'high school', 'elementary', 'middle school', 'preschool', 'daycare', 'kindergarten',
-      'escuela', 'colegio', 'primaria', 'secundaria', 'preparatoria', 'prepa', 'kinder', 'guarderia',
-      'paaralan', 'eskwela', 'eskwelahan', 'iskul',
-    ],
-  ],
-  ['court', ['court', 'courthouse', 'immigration court', 'corte', 'tribunal', 'juzgado', 'korte', 'hukuman']],
-  [
-    'checkpoint',
-    ['checkpoint', 'check point', 'roadblock', 'road block', 'reten', 'punto de control', 'control de transito'],
-  ],
-  [
-    // Knocking on doors is unmistakably a home operation, whatever else the text mentions.
-    'home',
-    [
-      'knocking', 'knocked', 'door knock', 'knock on the door', 'tocando la puerta', 'tocando puertas',
-      'tocan la puerta', 'kumakatok', 'kinakatok',
-    ],
+    'es',
+    weights(
+      `hay esta estan estas estamos estoy estaba estaban aqui aca alli ahi ahorita orita horita ahora llevaron
+      llevando agarraron agarrando detuvieron deteniendo arrestando arrestaron tocando cerca afuera adentro dentro enfrente
+      frente calle esquina donde tienen tiene vengan ayuda ayudenme porfa porfavor favor gracias muchos muchas mucha
+      mucho gente personas hombres camionetas camioneta trocas troca patrullas patrulla carros que con redada
+      escuela trabajo tienda iglesia vecino vecina vecinos mis hijos hijo ninos nino cuatro cinco unos unas ya muy
+      todos todo anda andan hace acaban acaba inmigracion son fue fueron se le les su sus del al vimos salgan nadie
+      tengan oficiales ellos nosotros hoy llegaron llegando rodeando parando revisando cuadra cuadras esposo esposa
+      mama pues siempre tambien otra otro avisen avisar corran entraron sacando metiendo preguntando papeles alguien
+      nos mi cuando hasta desde sobre llego vinieron esten vayan quedense hermano hermana senora senor cuidense
+      cuidate escondanse abran pasen ojo aguas`,
+      `la las los el de en y una un uno dos tres pero para por como casa fabrica tu lo es agentes policia q xq pq cuidado
+      migra`,
+      `no`,
+    ),
   ],
   [
-    'worksite',
-    [
-      'work', 'job', 'jobsite', 'job site', 'worksite', 'work site', 'factory', 'factories', 'warehouse',
-      'farm', 'field',
-      'construction', 'construction site', 'car wash', 'carwash', 'restaurant', 'store', 'shop', 'market',
-      'plant', 'home depot', 'lowes', 'swap meet', 'day laborer', 'day labor', 'packing house',
-      'trabajo', 'fabrica', 'almacen', 'construccion', 'obra', 'rancho', 'tienda', 'taller', 'restaurante',
-      'mercado', 'planta', 'empacadora', 'lavado de carros', 'lavado de autos', 'jornaleros', 'bodega',
-      'campo', 'trabaho', 'pabrika', 'tindahan', 'sakahan', 'bukid', 'opisina',
-    ],
+    'en',
+    weights(
+      `the is are they there here now near outside inside with people taking arrested arresting please help my our we
+      im you your just still to from for this that its were was been have has got get some many two three white black
+      corner kids children know dont cant coming going guys everyone careful stay avoid around block across next front
+      back after before about like what where who come saw see seen look doors heading stopped stopping pls plz asap
+      rn ppl officers their them he she his her him an parked waiting left leave asking checking anyone someone did
+      not will gonna watch out into if had be being do can go up down over all of it theyre and`,
+      `at on in by right agents vans cars trucks house work store school church raid u ur i`,
+      `no ice sos`,
+    ),
   ],
   [
-    'home',
-    [
-      'house', 'home', 'apartment', 'apt', 'apartments', 'condo', 'trailer', 'mobile home', 'residence',
-      'casa', 'hogar', 'departamento', 'apartamento', 'vivienda', 'traila',
-      'bahay', 'tahanan', 'paupahan',
-    ],
+    'tl',
+    weights(
+      `ang ng sa mga po opo nasa ngayon dito doon diyan dyan nandito andito nandyan andyan nandoon andun andoon yung
+      yun iyong ito iyan yan ay namin natin nila ninyo nyo niyo kami sila siya sya kayo tayo ako ko mo niya nya din
+      rin naman lang lamang kasi ba wala walang meron mayroon ni kay kanto bahay tulong pumunta dumating maraming
+      marami ahente hinuli dinampot kinuha kumakatok pulis malapit tabi harap labas loob kapitbahay anak bata tatlong
+      dalawang apat limang isang sasakyan kotse trabaho tindahan simbahan paaralan ingat magingat wag huwag bakit ano
+      saan nasaan sino talaga grabe sobrang daw raw pala kaya tapos sana nga nang taga papunta naka nakita andaming
+      daming inyo amin atin lahat tao kanina yong ung nasan dun jan kc lng nmn ngaun ngyn tlga d2 kmi hinahanap umalis
+      pumasok tumawag mag paki pakiusap salamat maingat kayong tayong tatlo dalawa isa lima sampu kayo nakaparada`,
+      `na may pa si at`,
+    ),
   ],
+  [
+    'pt',
+    weights(
+      `estao nao agora voce voces eles elas tem muito muitos muita rua perto imigracao escola trabalho ajuda sao isso
+      esse essa pra levaram prenderam tao entao obrigado obrigada homens mulheres criancas estava estavam policiais
+      chegaram chegou pegaram levou prendendo batendo porta portas minha meu nossa vizinho`,
+      `uma um em com ja ta do da`,
+      `na no dos aqui gente cuidado casa fabrica carros agentes estamos`,
+    ),
+  ],
+  ['ht', weights([...HAITIAN_MARKERS].join(' '), 'a la')],
+  // Mam and K'iche', spoken by many Guatemalan reporters: no detector knows them, so they only come back as
+  // "not a language we can name" (null), which keeps them from being answered as Spanish for "migra".
+  [UNDETERMINED, weights('toj tzaj tnam kyaqil xjal wawe kyi tuj aj ajxnaqtzil', 'ri jun xa')],
+];
+// Glottal stops written after a consonant (k'o, q'ij, b'e, tz'i): Mayan spelling, not English "don't" or "it's".
+const MAYAN_SPELLING = /[bkqtz]['’ʼ]\p{L}/iu;
+
+// Letters only some languages write; "¿" and "¡" are Spanish.
+const LETTER_EVIDENCE: ReadonlyArray<readonly [string, RegExp, number]> = [
+  ['es', /[¿¡ñ]/iu, 1.5],
+  ['pt', /[ãõç]/iu, 2],
+];
+const NAME_ARTICLE = /(?<!\p{L})(?:la|las|los|el|de|del|La|Las|Los|El|De|Del)\s+(?=\p{Lu}\p{Ll})/gu;
+const VIETNAMESE = /[đơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]/iu;
+
+// Texts in another script are in none of the hotline's languages: name the likely one, however short.
+const SCRIPTS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\p{Script=Hangul}/u, 'ko'],
+  [/[\p{Script=Hiragana}\p{Script=Katakana}]/u, 'ja'],
+  [/\p{Script=Han}/u, 'zh'],
+  [/\p{Script=Thai}/u, 'th'],
+  [/\p{Script=Khmer}/u, 'km'],
+  [/\p{Script=Lao}/u, 'lo'],
+  [/\p{Script=Myanmar}/u, 'my'],
+  [/\p{Script=Devanagari}/u, 'hi'],
+  [/\p{Script=Gurmukhi}/u, 'pa'],
+  [/\p{Script=Ethiopic}/u, 'am'],
+  [/\p{Script=Armenian}/u, 'hy'],
+  [/\p{Script=Georgian}/u, 'ka'],
+  [/\p{Script=Arabic}/u, 'ar'],
+  [/\p{Script=Cyrillic}/u, 'ru'],
+  [/\p{Script=Hebrew}/u, 'he'],
+  [/\p{Script=Greek}/u, 'el'],
 ];
 
-const KIND_PATTERNS: ReadonlyArray<readonly [IncidentKind, RegExp]> = KIND_TERMS.map(([kind, terms]) => {
-  return [kind, new RegExp(` (?:${terms.join('|')})(?:e?s)? `)] as const;
-});
+/** A winner needs this much evidence, and this much more than the runner-up. */
+const MIN_EVIDENCE = 2;
+const MIN_EVIDENCE_OTHER = 3;
+const MIN_LEAD = 1;
+
+// Scripts where two characters already make a word: nobody writing en/es/tl uses them ("ICE在Daly City抓人").
+const SYLLABIC = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Khmer}\p{Script=Lao}\p{Script=Myanmar}]/gu;
+
+function otherScript(text: string): string | null {
+  const letters = text.match(/\p{L}/gu) ?? [];
+  const latin = letters.filter((c) => /\p{Script=Latin}/u.test(c)).length;
+  const syllabic = (text.match(SYLLABIC) ?? []).length;
+  if (syllabic < 2 && latin >= letters.length - latin) return null;
+  for (const [script, code] of SCRIPTS) if (script.test(text)) return code;
+  return null;
+}
+
+/** Evidence per language from the words and letters of a text, plus franc's verdict on longer texts. */
+function evidence(text: string): { scores: Map<string, number>; words: number } {
+  // Letter words, and "d2" ("dito" as Filipinos text it). Articles that begin a name ("La Taqueria", "De Haro",
+  // "El Farolito") belong to the name, not to the sentence, unless everything is in capitals.
+  const lower = (text.match(/\p{Ll}/gu) ?? []).length;
+  const named = lower > 0 ? text.replace(NAME_ARTICLE, '') : text;
+  const words = foldWords(named).filter((w) => w !== BREAK && (/^\p{L}/u.test(w) || w === 'd2'));
+  const scores = new Map<string, number>();
+  const add = (language: string, value: number): void => {
+    scores.set(language, (scores.get(language) ?? 0) + value);
+  };
+  for (const word of words) {
+    for (const [language, markers] of MARKERS) {
+      const weight = markers.get(word);
+      if (weight !== undefined) add(language, weight);
+    }
+  }
+  for (const [language, letters, weight] of LETTER_EVIDENCE) if (letters.test(text)) add(language, weight);
+  if (MAYAN_SPELLING.test(text)) add(UNDETERMINED, 3);
+  const vietnamese = (text.match(new RegExp(VIETNAMESE.source, 'giu')) ?? []).length;
+  if (vietnamese >= 2) add('vi', 2 * vietnamese);
+  // franc is worth a few function words once a text is long enough for letter statistics to mean something.
+  const guessed = detectLanguage(text).language;
+  if (guessed !== null) add(guessed, words.length >= 8 ? 3 : 1);
+  return { scores, words: words.length };
+}
 
 /**
- * The kind of place a report describes. Priority (first match wins):
- * school > court > checkpoint > door-knocking > worksite > home > other.
- * Schools, courts and checkpoints are specific places that change who responds.
- * Generic home words come last because people use them as landmarks
- * ("cerca de mi casa", "near my house") far more often than to describe the raid,
- * while a workplace word almost always names where the agents are.
+ * The language a report is written in, and the one to answer it in. `language` says what the text is written in
+ * (an ISO 639-1 code, any language; the sender's remembered one when the text is too short or unclear to tell);
+ * `locale` is the reply language: an explicit LANG always, else the text's language when the hotline speaks it,
+ * else the remembered one.
  */
-export function classifyKind(text: string): IncidentKind {
-  if (typeof text !== 'string') return 'other';
-  const normalized = normalizeForKind(text.slice(0, 4000));
-  for (const [kind, pattern] of KIND_PATTERNS) {
-    if (pattern.test(normalized)) return kind;
+export function reportLanguage(
+  text: string,
+  history?: { locale: Locale | null; explicit: boolean },
+): DetectedLanguage {
+  const remembered = history?.locale ?? null;
+  const reply = (language: string | null): DetectedLanguage => {
+    if (history?.explicit && remembered) return { language, locale: remembered };
+    return { language, locale: (language !== null ? LOCALE_OF[language] : undefined) ?? remembered };
+  };
+  if (typeof text !== 'string') return reply(remembered);
+  const sample = text.slice(0, 4000);
+
+  const script = otherScript(sample);
+  if (script !== null) return reply(script);
+
+  const { scores, words } = evidence(sample);
+  const ranked = [...scores].sort((a, b) => b[1] - a[1]);
+  const [first, second] = ranked;
+  const lead = (first?.[1] ?? 0) - (second?.[1] ?? 0);
+  const clear = first && first[1] >= minEvidence(first[0]) && lead >= MIN_LEAD ? first[0] : null;
+  if (clear !== null) return reply(clear === UNDETERMINED ? null : clear);
+  // English mixed evenly with Spanish or Tagalog: the writer's own language is the other one.
+  if (first && second && lead < MIN_LEAD) {
+    const pair = [first[0], second[0]];
+    const own = pair.find((l) => l === 'es' || l === 'tl');
+    if (pair.includes('en') && own !== undefined && (scores.get(own) ?? 0) >= MIN_EVIDENCE) return reply(own);
   }
-  return 'other';
+  // Too little to tell: the sender's language, if known; a long text in no language we know is not given one.
+  const contenders = ranked.filter(([, score]) => score > 0 && (first?.[1] ?? 0) - score < MIN_LEAD).map(([l]) => l);
+  if (remembered !== null && (words < MIN_WORDS || contenders.includes(remembered))) return reply(remembered);
+  // Nothing remembered: the best of thin evidence, if it stands alone ("help ICE 94112", "2 agents at 24th n york").
+  if (first && lead > 0 && LOCALE_OF[first[0]] !== undefined && (words < MIN_WORDS || first[1] >= MIN_EVIDENCE)) {
+    return reply(first[0]);
+  }
+  return reply(words >= MIN_WORDS ? null : remembered);
+}
+
+/** Languages the hotline does not answer in need more than one stray word ("ajan", "na") to be named. */
+function minEvidence(language: string): number {
+  return LOCALE_OF[language] !== undefined ? MIN_EVIDENCE : MIN_EVIDENCE_OTHER;
 }

@@ -189,3 +189,81 @@ export function nameKey(name: string): string {
 
 /** Articles dropped at the start of names in all three languages. */
 export const ARTICLES: ReadonlySet<string> = new Set(['the', 'el', 'la', 'los', 'las', 'ang', 'mga', 'a', 'an']);
+
+/** Short forms of canonical street types, as street signs and alerts write them. */
+export const TYPE_ABBREVIATIONS: ReadonlyMap<string, string> = new Map([
+  ['street', 'St'], ['avenue', 'Ave'], ['boulevard', 'Blvd'], ['road', 'Rd'], ['drive', 'Dr'], ['way', 'Way'],
+  ['lane', 'Ln'], ['place', 'Pl'], ['court', 'Ct'], ['terrace', 'Ter'], ['highway', 'Hwy'], ['parkway', 'Pkwy'],
+  ['expressway', 'Expy'], ['circle', 'Cir'], ['alley', 'Aly'], ['plaza', 'Plz'], ['square', 'Sq'],
+]);
+
+/** A street name the way alerts print it, its trailing type abbreviated: "Cesar Chavez Street" → "Cesar Chavez St". */
+export function abbreviateStreetName(name: string): string {
+  const trimmed = name.trim().replace(/\s+/g, ' ');
+  const match = /^(.*\S) (\S+?)\.?$/u.exec(trimmed);
+  if (!match?.[1] || !match[2]) return trimmed;
+  const type = SUFFIX_TYPES.get(fold(match[2]));
+  const short = type === undefined ? undefined : TYPE_ABBREVIATIONS.get(type);
+  return short === undefined ? trimmed : `${match[1]} ${short}`;
+}
+
+// ── fuzzy words (added for the location reader) ─────────────────────────────
+
+/** Canonical direction of a direction word ("n" → "north", "sur" → "south"), else null. */
+export function directionOf(word: string): string | null {
+  return DIRECTIONS.get(word) ?? null;
+}
+
+/**
+ * Whether two words differ by at most one edit: a letter added, dropped or changed, or two neighbours swapped
+ * ("mision"/"mission", "flosom"/"folsom"). Bounded, so it costs one pass over the shorter word.
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a[i] === b[i]) i++;
+  if (la === lb) {
+    if (a.slice(i + 1) === b.slice(i + 1)) return true;
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
+/** The word with each one letter left out: keys of a deletion index that finds one-edit neighbours by lookup. */
+export function oneDeletions(word: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < word.length; i++) out.push(word.slice(0, i) + word.slice(i + 1));
+  return out;
+}
+
+// Words people abbreviate with a period; the period then ends no clause ("St. Peter's", "Mission St. y 24").
+const ABBREVIATED = new Set([
+  ...SUFFIX_TYPES.keys(), ...PREFIX_TYPES.keys(), 'esq', 'apt', 'no', 'jr', 'sr', 'mt', 'ft', 'sta', 'sto', 'dept', 'depto',
+  'num', 'ste', 'bldg', 'approx', 'aprox', 'sn', 'dra', 'mr', 'mrs', 'ms',
+]);
+
+// Scripts written without spaces: each character is its own word, and Latin words or digits inside them stand
+// apart ("24街和Mission街" → "24", "街", "和", "mission", "街").
+const UNSPACED_RUN = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]|[^\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/gu;
+const UNSPACED_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+
+/**
+ * Like tokenize, but a lone period after an abbreviation or an initial is dropped instead of breaking the clause,
+ * and words of unspaced scripts are split into characters.
+ */
+export function tokenizeText(text: string): Token[] {
+  const tokens = tokenize(text).flatMap((token) => {
+    if (!UNSPACED_CHAR.test(token.text)) return [token];
+    const raw = text.slice(token.start, token.end);
+    return [...raw.matchAll(UNSPACED_RUN)].map((m) => ({ text: fold(m[0]), start: token.start + m.index, end: token.start + m.index + m[0].length }));
+  });
+  return tokens.filter((token, i) => {
+    if (token.text !== ',' || text.slice(token.start, token.end) !== '.') return true;
+    const previous = tokens[i - 1];
+    if (previous === undefined || previous.end !== token.start) return true;
+    return !(ABBREVIATED.has(previous.text) || /^\p{L}$/u.test(previous.text));
+  });
+}

@@ -4,9 +4,10 @@
 // A field missing from a view schema is not sent: answers carry exactly what is declared here.
 import { z } from 'zod';
 import { MESSAGE_STATUSES } from '../db/schema.js';
-import { INCIDENT_KINDS, INCIDENT_STATUSES, LOCALES, MEMBER_ROLES, MEMBER_STATUSES, PRECISIONS } from '../domain/types.js';
+import { INCIDENT_KINDS, INCIDENT_STATUSES, LOCALES, LOCATION_SOURCES, MEMBER_ROLES, MEMBER_STATUSES, PRECISIONS } from '../domain/types.js';
 import { areaSchema } from '../geo/areas.js';
 import { TOTP_CODE } from '../services/totp.js';
+import { MAX_PLACES_FILE_CHARS, PLACE_FILE_FORMATS, placeFields, placeInputSchema } from '../services/places-import.js';
 
 // ---- errors -------------------------------------------------------------------------------------------------------
 
@@ -128,8 +129,27 @@ export const committeePatchBody = z
 const time = z.iso.datetime();
 
 export const locationSchema = z
-  .object({ lat: z.number(), lng: z.number(), label: z.string(), precision: z.enum(PRECISIONS).nullable() })
+  .object({
+    lat: z.number(),
+    lng: z.number(),
+    label: z.string(),
+    precision: z.enum(PRECISIONS).nullable(),
+    /** Where the place came from (`photo`: a photo's GPS, `keypad`: a caller's ZIP, …); null when not recorded. */
+    source: z.enum(LOCATION_SOURCES).nullable(),
+    /** The words of the text the place was read from, for highlighting; null when not read from words. */
+    words: z.string().nullable(),
+  })
   .nullable();
+
+/** What a report says besides where: only what was found is present. */
+export const detailsSchema = z.object({
+  vehicles: z.number().int().optional(),
+  agencies: z.array(z.string()).optional(),
+  happeningNow: z.boolean().optional(),
+  arrests: z.boolean().optional(),
+  weapons: z.boolean().optional(),
+  children: z.boolean().optional(),
+});
 
 const position = z.tuple([z.number(), z.number()]);
 /** A committee's area as stored (the request's `areaSchema` checks and normalises it on the way in). */
@@ -180,6 +200,7 @@ export const reportSchema = z.object({
   kind: z.enum(INCIDENT_KINDS),
   location: locationSchema,
   locationText: z.string().nullable(),
+  details: detailsSchema,
   /** Sent by a number new to the line during a flood warning. */
   flood: z.boolean(),
   /** `received` until a worker placed and clustered it; `failed` when that gave up after every attempt. */
@@ -187,10 +208,16 @@ export const reportSchema = z.object({
   receivedAt: time,
   /** Photos and recordings kept for this report, served by the console only (never the provider's URLs). */
   media: z.array(z.object({ id: z.string(), kind: z.enum(['photo', 'recording']), contentType: z.string(), url: z.string() })),
+  /** Voice: `pending` while Twilio transcribes, `done` once `text` is the transcript, `none` when none will come; null for texts. */
+  transcript: z.enum(['pending', 'done', 'none']).nullable(),
+  /** `text` was made by a machine (a voice transcript), not written by the reporter. */
+  machineText: z.boolean(),
 });
 
 export const incidentDetailSchema = incidentSchema.extend({
   mergedIntoId: z.string().nullable(),
+  /** Another open incident that reports place at the same spot, with alerts out for both: a dispatcher may merge them. */
+  mergeSuggestion: z.object({ id: z.string(), code: z.string() }).nullable(),
   /** `reporter`: "A", "B", … — the same letter for one sender's reports in this incident; never who they are. */
   reports: z.array(reportSchema.extend({ reporter: z.string() })),
   timeline: z.array(z.object({ at: time, type: z.string(), actorUserId: z.string().nullable(), detail: z.record(z.string(), z.unknown()).nullable() })),
@@ -303,6 +330,43 @@ export const simulatorInboxBody = z.object({ phone: simulatedPhone, limit: z.num
 export const simulatorSmsSchema = z.object({ sid: z.string(), from: z.string(), reply: z.string().nullable(), at: time });
 export const simulatorInboxSchema = z.object({ to: z.string(), messages: z.array(outboxMessageSchema) });
 
+// ---- places (the network's named places; the fields are checked as in src/services/places-import.ts) -------------
+
+/** `{name, aliases?, lat, lng, kind?}`: aliases trimmed, the same alias twice kept once. */
+export const placeCreateBody = placeInputSchema;
+export const placePatchBody = z
+  .object(placeFields)
+  .partial()
+  .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
+/** A CSV or GeoJSON file's text (the console reads the file). */
+export const placeImportBody = z.object({
+  format: z.enum(PLACE_FILE_FORMATS),
+  content: z.string().min(1, 'the file is empty').max(MAX_PLACES_FILE_CHARS, 'the file is larger than 1 MB'),
+});
+export const placeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  aliases: z.array(z.string()),
+  lat: z.number(),
+  lng: z.number(),
+  kind: z.enum(INCIDENT_KINDS).nullable(),
+  createdAt: time,
+  updatedAt: time,
+});
+export const placeImportResultSchema = z.object({
+  created: z.number().int(),
+  updated: z.number().int(),
+  /** Places in the file that were there already, exactly so. */
+  unchanged: z.number().int(),
+  /** CSV columns not read (only name, aliases, lat, lng, kind are). */
+  ignoredColumns: z.array(z.string()),
+});
+/** `422`: the file has bad rows and nothing was imported; each by its CSV line (header = 1) or GeoJSON feature (first = 1). */
+export const placeImportRejectedSchema = z.object({
+  error: z.string(),
+  errors: z.array(z.object({ line: z.number().int().optional(), feature: z.number().int().optional(), error: z.string() })),
+});
+
 export type ApiError = z.infer<typeof errorSchema>;
 export type LocationView = z.infer<typeof locationSchema>;
 export type AreaView = z.infer<typeof areaViewSchema>;
@@ -326,3 +390,8 @@ export type AuditEntryView = z.infer<typeof auditEntrySchema>;
 export type GeocodedView = z.infer<typeof geocodedSchema>;
 export type PlaceIncidentBody = z.input<typeof placeIncidentBody>;
 export type ZipCellsView = z.infer<typeof zipCellsSchema>;
+export type PlaceView = z.infer<typeof placeSchema>;
+export type PlaceCreateBody = z.input<typeof placeCreateBody>;
+export type PlacePatchBody = z.input<typeof placePatchBody>;
+export type PlaceImportResult = z.infer<typeof placeImportResultSchema>;
+export type PlaceImportRejected = z.infer<typeof placeImportRejectedSchema>;

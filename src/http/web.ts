@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../deps.js';
 
 /** The console's own pages: each answers index.html, and the page's router shows the screen. */
-export const CONSOLE_ROUTES = ['/', '/incidents/:code', '/people', '/audit', '/set-password', '/account', '/simulator', '/committees', '/committees/:id'];
+export const CONSOLE_ROUTES = ['/', '/incidents/:code', '/people', '/audit', '/set-password', '/account', '/simulator', '/committees', '/committees/:id', '/places'];
 
 /** dist/web, whether this file runs from src/http (tests) or dist/src/http (built). */
 function webDir(): string {

@@ -10,6 +10,9 @@ export const en = {
   location_not_understood: 'We could not find that place. A dispatcher will review your report.',
   location_question:
     'We could not tell where your report is. Please reply with a ZIP code, cross streets or a place name.',
+  location_question_examples:
+    'We still could not find the place. Reply with cross streets, a place or a ZIP code, e.g. "Main St and 5th Ave", "the Walmart on Main St" or 94110.',
+  reply_noted: 'Got it. Reply 1 if you are going to {code}, or 2 if you cannot.',
   join_pending:
     'We got your request to join {committee}. A coordinator will approve it. You will only get alerts when a raid is confirmed, a few per month at most. Msg & data rates may apply. Reply HELP for help, STOP to opt out.',
   join_active:

@@ -11,6 +11,9 @@ export const es: Record<MessageKey, string> = {
   location_not_understood: 'No pudimos ubicar ese lugar. Alguien de nuestro equipo revisará su reporte.',
   location_question:
     'No pudimos saber dónde es su reporte. Responda con el código postal, las calles que se cruzan o el nombre del lugar.',
+  location_question_examples:
+    'Aún no encontramos el lugar. Responda con las calles que se cruzan, un lugar o el código postal, por ejemplo "Main y 5th", "el Walmart de Main St" o 94110.',
+  reply_noted: 'Entendido. Responda 1 si va a {code}, o 2 si no puede.',
   join_pending:
     'Recibimos su solicitud para unirse a {committee}. Una persona coordinadora la aprobará. Solo recibirá alertas cuando se confirme una redada, unas pocas al mes como máximo. Pueden aplicar tarifas de mensajes y datos. Responda AYUDA para ayuda, STOP o ALTO para salir.',
   join_active:

@@ -10,6 +10,9 @@ export const tl: Record<MessageKey, string> = {
   location_not_understood: 'Hindi po namin matukoy ang lugar na iyan. Titingnan ng isang dispatcher ang report ninyo.',
   location_question:
     'Hindi po namin matukoy kung saan ang report ninyo. Mag-reply ng ZIP code, kanto ng mga kalye, o pangalan ng lugar.',
+  location_question_examples:
+    'Hindi pa rin namin makita ang lugar. Mag-reply ng kanto ng mga kalye, lugar o ZIP code, halimbawa "Main St at 5th Ave", "Walmart sa Main St" o 94110.',
+  reply_noted: 'Sige po. Reply 1 kung pupunta kayo sa {code}, o 2 kung hindi.',
   join_pending:
     'Natanggap namin ang request ninyong sumali sa {committee}. Aaprubahan ito ng isang coordinator. Makakatanggap lang kayo ng alert kapag kumpirmado ang raid, ilang beses lang kada buwan. Maaaring may singil sa msg at data. Reply TULONG para sa tulong, STOP para huminto.',
   join_active:

@@ -2,11 +2,12 @@
 import type { Locale } from '../domain/types.js';
 
 // A voice is named for each language: Twilio's default voice speaks only a few languages, Filipino not among them.
+// `transcribed`: Twilio's <Record transcribe> understands American English only.
 export const VOICE_LANGUAGES = {
-  en: { digit: '1', ttsLanguage: 'en-US', voice: 'Polly.Joanna' },
-  es: { digit: '2', ttsLanguage: 'es-MX', voice: 'Polly.Mia' },
-  tl: { digit: '3', ttsLanguage: 'fil-PH', voice: 'Google.fil-PH-Standard-A' },
-} as const satisfies Record<Locale, { digit: string; ttsLanguage: string; voice: string }>;
+  en: { digit: '1', ttsLanguage: 'en-US', voice: 'Polly.Joanna', transcribed: true },
+  es: { digit: '2', ttsLanguage: 'es-MX', voice: 'Polly.Mia', transcribed: false },
+  tl: { digit: '3', ttsLanguage: 'fil-PH', voice: 'Google.fil-PH-Standard-A', transcribed: false },
+} as const satisfies Record<Locale, { digit: string; ttsLanguage: string; voice: string; transcribed: boolean }>;
 
 const prompts = {
   en: {

@@ -49,7 +49,7 @@ export async function startWorkers(deps: Deps): Promise<Workers> {
   );
   const send = new Worker<SendJob>(
     QUEUES.send,
-    orGiveUp(deps, (job) => sendMessage(deps, job.data.messageId, isLastAttempt(job)), (job) => sendGaveUp(deps, job.data.messageId)),
+    orGiveUp(deps, (job) => sentAndShown(deps, job.data.messageId, isLastAttempt(job)), (job) => sendGaveUp(deps, job.data.messageId)),
     { ...base(50), limiter: rateLimit(deps.config.sms.ratePerSecond) },
   );
   const media = new Worker<MediaJob>(
@@ -158,3 +158,12 @@ function watch(deps: Deps, worker: Worker): void {
   );
 }
 
+/** A send changes its incident's delivery counts: open incident pages hear of it (coalesced by the publisher). */
+async function sentAndShown(deps: Deps, messageId: string, finalAttempt: boolean) {
+  try {
+    return await sendMessage(deps, messageId, finalAttempt);
+  } finally {
+    const incidentId = deps.repos.messages.get(messageId)?.incidentId;
+    if (incidentId) deps.events.incidentChanged(incidentId);
+  }
+}

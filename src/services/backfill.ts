@@ -9,7 +9,7 @@ const SETTLE_MS = 2 * 60_000;
 /** How far back the first run looks. */
 const FIRST_LOOK_BACK_MS = 24 * 3_600_000;
 
-type BackfillDeps = Pick<Deps, 'db' | 'repos' | 'config' | 'sms' | 'queues' | 'now' | 'log'>;
+type BackfillDeps = Pick<Deps, 'db' | 'repos' | 'config' | 'sms' | 'queues' | 'now' | 'log' | 'locator'>;
 
 export async function backfillInbound(deps: BackfillDeps): Promise<number> {
   if (deps.sms.name !== 'twilio') return 0;

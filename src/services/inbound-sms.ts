@@ -2,14 +2,17 @@
 // Runs in one SQLite transaction: the reply is only sent after everything it acknowledges is committed.
 import { inTransaction } from '../db/client.js';
 import type { Contact } from '../db/repositories/contacts.js';
+import type { Report } from '../db/repositories/reports.js';
 import type { Deps } from '../deps.js';
-import { type Command, parseInbound } from '../domain/keywords.js';
-import { classifyKind, type DetectedLanguage, detectLanguage } from '../domain/language.js';
+import { readDetails, soundsLikeReport } from '../domain/details.js';
+import { codeCandidates, type Command, parseInbound } from '../domain/keywords.js';
+import { classifyKind, type DetectedLanguage, reportLanguage } from '../domain/language.js';
 import { maskPhoneNumbers } from '../domain/mask-numbers.js';
+import { readReply } from '../domain/replies.js';
 import { isPhoneNumber } from '../domain/senders.js';
 import { fitSms } from '../domain/sms-fit.js';
 import type { Locale } from '../domain/types.js';
-import { parseLocationOffline } from '../geo/parse-location.js';
+import type { LocationReading } from '../geo/read-location.js';
 import { zipCentroid } from '../geo/zips.js';
 import { type MessageKey, t } from '../i18n/index.js';
 
@@ -32,24 +35,25 @@ export interface InboundOutcome {
   duplicate: boolean;
 }
 
-type Ctx = Pick<Deps, 'db' | 'repos' | 'config'> & { now: number };
+type Ctx = Pick<Deps, 'db' | 'repos' | 'config' | 'locator'> & { now: number };
 
-export function handleInboundSms(deps: Pick<Deps, 'db' | 'repos' | 'config' | 'now'>, sms: InboundSms): InboundOutcome {
+export function handleInboundSms(deps: Pick<Deps, 'db' | 'repos' | 'config' | 'now' | 'locator'>, sms: InboundSms): InboundOutcome {
   const ctx: Ctx = { ...deps, now: deps.now() };
   return inTransaction(deps.db, () => {
     const seen = ctx.repos.inbound.get(sms.sid);
     if (seen) return { reply: seen.reply, duplicate: true };
 
     const command = parseInbound(sms.body);
-    // Detected once, for both the sender's language and the report's.
-    const detected = command.type === 'report' || command.type === 'empty' ? detectLanguage(sms.body) : null;
+    const isText = command.type === 'report' || command.type === 'empty';
     if (!isPhoneNumber(sms.from)) {
-      const outcome = fromHiddenNumber(ctx, command, sms, detected);
+      const outcome = fromHiddenNumber(ctx, command, sms, isText ? reportLanguage(sms.body) : null);
       ctx.repos.inbound.record({ sid: sms.sid, contactId: null, kind: outcome.kind, reply: outcome.reply, receivedAt: ctx.now });
       return { reply: outcome.reply, reportId: outcome.reportId, duplicate: false };
     }
     // A STOP keeps only the hash: that number is never texted again, so nothing needs its ciphertext.
     const { contact } = ctx.repos.contacts.findOrCreate(sms.from, ctx.now, command.type !== 'stop');
+    // Detected once, for both the sender's language and the report's; the sender's history settles short texts.
+    const detected = isText ? reportLanguage(sms.body, { locale: contact.locale ?? null, explicit: contact.localeExplicit }) : null;
     const locale = learnLocale(ctx, contact, command, detected?.locale ?? null);
     const outcome = dispatch(ctx, contact, locale, command, sms, detected?.language ?? null);
     ctx.repos.inbound.record({ sid: sms.sid, contactId: contact.id, kind: outcome.kind, reply: outcome.reply, receivedAt: ctx.now });
@@ -93,19 +97,7 @@ function dispatch(ctx: Ctx, contact: Contact, locale: Locale, command: Command, 
         repos.contacts.markStarted(contact.id);
         return { kind: 'start', reply: say('start_ok') };
       }
-      const incident = command.incidentCode
-        ? repos.incidents.findByCode(command.incidentCode)
-        : lastAlertedIncident(ctx, contact.id);
-      if (!incident || !repos.messages.wasSentTo(contact.id, incident.id, 'alert')) {
-        return { kind: 'respond', reply: say('respond_nothing') };
-      }
-      repos.responses.record(incident.id, contact.id, command.answer, now);
-      repos.incidents.addEvent(incident.id, 'response', now, { answer: command.answer });
-      return {
-        kind: 'respond',
-        reply: say(command.answer === 'going' ? 'respond_going' : 'respond_cannot', { code: incident.code }),
-        incidentId: incident.id,
-      };
+      return answerAlert(ctx, contact, command.answer, command.incidentCode ? [command.incidentCode] : [], say);
     }
 
     case 'verify':
@@ -120,42 +112,128 @@ function dispatch(ctx: Ctx, contact: Contact, locale: Locale, command: Command, 
 
     case 'empty':
       if (sms.mediaUrls.length === 0) return { kind: 'help', reply: say('help') };
-      return report(ctx, contact, sms, language, say);
+      return report(ctx, contact, sms, language, ctx.locator.read(sms.body), say);
 
     case 'report':
-      return report(ctx, contact, sms, language, say);
+      return freeText(ctx, contact, sms, language, say);
   }
 }
 
-/** A new report, or the answer to "where is this?". `contact` is null for a hidden number: nobody to ask. */
-function report(ctx: Ctx, contact: Contact | null, sms: InboundSms, language: string | null, say: (key: MessageKey) => string): Handled {
+type Say = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+// A text this short with no report words is an answer ("24th and Folsom", "en la Misión"), not a new report.
+const SHORT_ANSWER_WORDS = 8;
+
+/**
+ * A text that is no keyword, read in the contract's order: the answer to a pending "where?" → an answer to a
+ * recent alert → a sentence around a valid invite code → a reporter's later place for their unplaced report → a
+ * new report.
+ */
+function freeText(ctx: Ctx, contact: Contact, sms: InboundSms, language: string | null, say: Say): Handled {
   const { repos, now, config } = ctx;
-  // The answer to "where is this?": the next non-keyword message within the window places the earlier report.
-  const awaiting = contact ? repos.reports.awaitingLocation(contact.id, now) : undefined;
-  if (awaiting) {
-    const location = parseLocationOffline(sms.body);
-    repos.reports.setLocation(awaiting.id, location, maskPhoneNumbers(sms.body));
-    repos.reports.update(awaiting.id, { status: 'received' });
-    return { kind: 'location', reply: say(location ? 'location_ack' : 'location_not_understood'), reportId: awaiting.id };
+  const reading = ctx.locator.read(sms.body);
+  const answersWhere = readsAsLocation(sms.body, reading);
+
+  const awaiting = repos.reports.awaitingLocation(contact.id, now);
+  if (awaiting && answersWhere) return answerWhere(ctx, awaiting, sms.body, reading, say);
+
+  const alert = repos.messages.latestAlertTo(contact.id);
+  if (alert?.incidentId && (alert.sentAt ?? alert.createdAt) >= now - config.clusterMinutes * 60_000 && !soundsLikeReport(sms.body)) {
+    const reply = readReply(sms.body);
+    if (reply) return answerAlert(ctx, contact, reply.answer, reply.codes, say);
   }
 
+  for (const code of codeCandidates(sms.body)) {
+    if (!repos.committees.findByInviteCode(code)) continue;
+    return { kind: 'join', reply: say(...join(ctx, contact, { type: 'join', code, languageHint: null }, sms.from)) };
+  }
+
+  // "94124" a while after an unplaced report places that report; it never opens a second incident.
+  if (reading.location && isOnlyAPlace(sms.body, reading) && !soundsLikeReport(sms.body)) {
+    const unplaced = repos.reports.latestUnplacedOf(contact.id, now - config.clusterMinutes * 60_000);
+    if (unplaced) return answerWhere(ctx, unplaced, sms.body, reading, say);
+  }
+  return report(ctx, contact, sms, language, reading, say);
+}
+
+function readsAsLocation(text: string, reading: LocationReading): boolean {
+  if (soundsLikeReport(text)) return reading.location !== null && wordCount(text) <= SHORT_ANSWER_WORDS;
+  return reading.location !== null || reading.geocoderQuery !== null || wordCount(text) <= SHORT_ANSWER_WORDS;
+}
+
+// "94124", "en la 24 y Mission", "at the Home Depot": a place and a few words around it, nothing that tells more.
+const WORDS_AROUND_A_PLACE = 3;
+
+function isOnlyAPlace(text: string, reading: LocationReading): boolean {
+  const words = reading.location?.words;
+  if (!words) return false;
+  return wordCount(text.replace(words, ' ')) <= WORDS_AROUND_A_PLACE;
+}
+
+function wordCount(text: string): number {
+  return text.split(/[^\p{L}\p{N}]+/u).filter((w) => w !== '').length;
+}
+
+/**
+ * The sender says where their waiting report is. A place found (or words only the worker's geocoder can resolve)
+ * places it; otherwise the first failure asks once more with examples and the second leaves it to a dispatcher.
+ */
+function answerWhere(ctx: Ctx, report: Report, body: string, reading: LocationReading, say: Say): Handled {
+  const { repos, now, config } = ctx;
+  const masked = maskPhoneNumbers(body);
+  if (reading.location || (reading.geocoderQuery && config.geocoder)) {
+    repos.reports.setLocation(report.id, reading.location, masked);
+    repos.reports.update(report.id, { status: 'received' });
+    return { kind: 'location', reply: say('location_ack'), reportId: report.id };
+  }
+  if (report.locationAsks <= 1) {
+    repos.reports.update(report.id, { locationText: masked, locationAsks: 2, awaitingLocationUntil: now + config.followupMinutes * 60_000 });
+    return { kind: 'location', reply: say('location_question_examples') };
+  }
+  repos.reports.update(report.id, { locationText: masked, awaitingLocationUntil: null });
+  return { kind: 'location', reply: say('location_not_understood'), ...(report.incidentId ? { incidentId: report.incidentId } : {}) };
+}
+
+/** "1", "on my way", "no puedo" from a member: the roll-call answer to the alert its code names, or the latest. */
+function answerAlert(ctx: Ctx, contact: Contact, answer: 'going' | 'cannot' | 'ack', codes: readonly string[], say: Say): Handled {
+  const { repos, now } = ctx;
+  const named = codes.map((code) => repos.incidents.findByCode(code)).find((incident) => incident !== undefined);
+  const incident = named ?? lastAlertedIncident(ctx, contact.id);
+  if (!incident || !repos.messages.wasSentTo(contact.id, incident.id, 'alert')) return { kind: 'respond', reply: say('respond_nothing') };
+  if (answer === 'ack') return { kind: 'respond', reply: say('reply_noted', { code: incident.code }), incidentId: incident.id };
+  repos.responses.record(incident.id, contact.id, answer, now);
+  repos.incidents.addEvent(incident.id, 'response', now, { answer });
+  return {
+    kind: 'respond',
+    reply: say(answer === 'going' ? 'respond_going' : 'respond_cannot', { code: incident.code }),
+    incidentId: incident.id,
+  };
+}
+
+/** A new report. `contact` is null for a hidden number: nobody to ask where it is. */
+function report(ctx: Ctx, contact: Contact | null, sms: InboundSms, language: string | null, reading: LocationReading, say: Say): Handled {
+  const { repos, now, config } = ctx;
   // The place is read from the words as sent; what is stored has any phone numbers typed into it masked.
-  const location = parseLocationOffline(sms.body);
+  const location = reading.location;
   const ask = location === null && contact !== null;
   const created = repos.reports.insert({
     contactId: contact?.id ?? null,
     channel: 'sms',
     text: maskPhoneNumbers(sms.body),
     language,
-    kind: classifyKind(sms.body),
+    kind: classifyKind(sms.body, reading.placeKind, reading.location?.words ?? null),
+    details: readDetails(sms.body),
     lat: location?.lat ?? null,
     lng: location?.lng ?? null,
     label: location?.label ?? null,
     precision: location?.precision ?? null,
     zip: location?.zip ?? null,
+    locationSource: location?.source ?? null,
+    locationWords: location?.words ? maskPhoneNumbers(location.words) : null,
     awaitingLocationUntil: ask ? now + config.followupMinutes * 60_000 : null,
     // Set for a hidden number too, so that no worker tries to ask it later.
     askedLocation: location === null,
+    locationAsks: ask ? 1 : 0,
     media: sms.mediaUrls,
     flood: sms.flood ?? false,
     receivedAt: now,
@@ -199,9 +277,9 @@ function fromHiddenNumber(ctx: Ctx, command: Command, sms: InboundSms, detected:
   const say = (key: MessageKey) => fitSms(t(locale, key));
   switch (command.type) {
     case 'report':
-      return report(ctx, null, sms, detected?.language ?? null, say);
+      return report(ctx, null, sms, detected?.language ?? null, ctx.locator.read(sms.body), say);
     case 'empty':
-      return sms.mediaUrls.length > 0 ? report(ctx, null, sms, detected?.language ?? null, say) : { kind: 'help', reply: say('help') };
+      return sms.mediaUrls.length > 0 ? report(ctx, null, sms, detected?.language ?? null, ctx.locator.read(sms.body), say) : { kind: 'help', reply: say('help') };
     case 'help':
       return { kind: 'help', reply: say('help') };
     case 'stop':

@@ -6,8 +6,9 @@ import type { Deps } from '../deps.js';
 import { type IncidentStatus, OPEN_STATUSES, type Precision, UNCONFIRMED_STATUSES } from '../domain/types.js';
 import type { AlertJob } from '../queue/names.js';
 import { alertAudience, type ClosingFollowUp, planClosingFollowUp } from './broadcast.js';
+import { reclusterPlacedIncident } from './placement.js';
 
-type IncidentDeps = Pick<Deps, 'db' | 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log'>;
+type IncidentDeps = Pick<Deps, 'db' | 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log' | 'writes' | 'locator'>;
 
 export type ActionResult = 'done' | 'unchanged' | 'conflict' | 'not_found';
 
@@ -147,9 +148,13 @@ export async function placeIncident(
     if (!OPEN_STATUSES.includes(incident.status)) return { result: 'conflict' };
     const label = place.label?.trim() || `${place.lat.toFixed(5)}, ${place.lng.toFixed(5)}`;
     const precision = place.precision ?? 'point';
-    deps.repos.incidents.update(id, { lat: place.lat, lng: place.lng, label, precision, zip: place.zip ?? null }, now);
+    const zip = place.zip ?? deps.locator.zipOf(place);
+    deps.repos.incidents.update(id, { lat: place.lat, lng: place.lng, label, precision, zip, locationSource: 'dispatcher', locationWords: null }, now);
     deps.repos.incidents.addEvent(id, 'placed', now, { label, precision, by: 'dispatcher' }, userId);
     deps.repos.audit.record('incident.place', now, { actorUserId: userId, target: id });
+    // An unplaced incident placed by hand may be a raid already known there: it re-clusters like a placed report.
+    const holder = incident.lat === null ? reclusterPlacedIncident(deps, deps.repos.incidents.get(id) ?? incident, now) : undefined;
+    if (holder && holder.id !== id) deps.events.incidentChanged(holder.id);
     return { result: 'done', confirmed: incident.status === 'confirmed' };
   });
   if (result.result === 'done' && result.confirmed) await broadcast(deps, { incidentId: id, kind: 'alert' });

@@ -8,8 +8,10 @@ import { createBytesBox } from '../crypto/secrets.js';
 import type { MediaKind } from '../db/repositories/media.js';
 import type { Deps } from '../deps.js';
 import { GRACE_MS } from './maintenance.js';
+import { type PlacementDeps, placeReport } from './placement.js';
 
-type MediaDeps = Pick<Deps, 'repos' | 'config' | 'sms' | 'now' | 'log'>;
+// Placement's too: a photo's GPS may place the report.
+type MediaDeps = Pick<Deps, 'repos' | 'config' | 'sms' | 'now' | 'log'> & PlacementDeps;
 
 /** Per file and per report: a report is a few phone photos or one recording, never an archive. */
 export const MEDIA_LIMITS = { maxBytes: 5 * 1024 * 1024, maxFiles: 10, maxPixels: 50_000_000 };
@@ -62,7 +64,23 @@ export async function fetchReportMedia(deps: MediaDeps, reportId: string): Promi
       counts.stored++;
     }
   }
+  // Also on a retried run that stored nothing new: placing is idempotent (a placed report is left alone).
+  await placeByPhoto(deps, reportId);
   return counts;
+}
+
+/**
+ * A kept photo's GPS places a report only when its words placed it nowhere: a forwarded photo must not move a raid
+ * that the text (even a bare ZIP) placed. The first photo with a position wins.
+ */
+async function placeByPhoto(deps: MediaDeps, reportId: string): Promise<void> {
+  const report = deps.repos.reports.get(reportId);
+  if (!report || report.lat !== null) return;
+  const photos = deps.repos.media.ofReports([reportId]).get(reportId)?.filter((m) => m.kind === 'photo') ?? [];
+  const point = photos.map((photo) => deps.repos.media.gps(photo.id)).find((gps) => gps !== null);
+  if (!point) return;
+  // The label is left to placement, which names points.
+  await placeReport(deps, reportId, { lat: point.lat, lng: point.lng, precision: 'point', source: 'photo', words: null, label: '' });
 }
 
 /** The job gave up (provider down for all its attempts): what is left is refused, so cleanup may go on. */

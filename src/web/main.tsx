@@ -15,6 +15,7 @@ import { SignIn } from './pages/SignIn.js';
 import { Account } from './pages/Account.js';
 import { Audit } from './pages/Audit.js';
 import { People } from './pages/People.js';
+import { Places } from './pages/Places.js';
 import { SetPassword } from './pages/SetPassword.js';
 import { Simulator } from './pages/Simulator.js';
 import { SimulatorLink } from './components/SimulatorLink.js';
@@ -80,7 +81,7 @@ function App() {
   const committeeId = /^\/committees\/([^/]+)$/.exec(path)?.[1] ?? null;
   const open = incidents.filter((i) => i.status === 'new' || i.status === 'verifying').length;
   useEffect(() => {
-    const mine = { '/people': t('people_title'), '/audit': t('audit_title'), '/account': t('account_title'), '/set-password': t('setpw_title') }[path];
+    const mine = { '/places': t('pl_title'), '/people': t('people_title'), '/audit': t('audit_title'), '/account': t('account_title'), '/set-password': t('setpw_title') }[path];
     const page = code ? t('incident_title', { code }) : (mine ?? t('board'));
     document.title = `${unseen > 0 ? `(${unseen}) ` : open > 0 ? `(${open}) ` : ''}${page} · ${t('app_name')}`;
   }, [unseen, open, code, path, locale()]);
@@ -101,6 +102,7 @@ function App() {
           <nav aria-label={t('app_name')}>
             <Link href="/">{t('board')}</Link>
             <Link href="/committees">{t('committees')}</Link>
+            <Link href="/places">{t('nav_places')}</Link>
             {me?.role === 'admin' && <Link href="/people">{t('nav_people')}</Link>}
             {me?.role === 'admin' && <Link href="/audit">{t('nav_audit')}</Link>}
             <SimulatorLink />
@@ -132,6 +134,8 @@ function App() {
         <Committees />
       ) : committeeId ? (
         <CommitteesDetail key={committeeId} id={committeeId} />
+      ) : path === '/places' ? (
+        <Places />
       ) : path === '/simulator' ? (
         <Simulator />
       ) : ['/people', '/audit', '/account'].includes(path) && !me ? (

@@ -20,6 +20,8 @@ const START: L.LatLngExpression = [37.76, -122.42];
 export interface ConsoleMap {
   showIncidents(incidents: Incident[], onOpen?: (incident: Incident) => void): void;
   showAreas(committees: CommitteeView[], cells: Map<string, ZipCell[]>): void;
+  /** The network's named places as small squares-in-circle markers with their names; the first call fits the view. */
+  showPlaces(places: Array<{ name: string; lat: number; lng: number }>): void;
   /** Calls back with the clicked point and drops a pin there. */
   onPick(handler: (at: { lat: number; lng: number }) => void): void;
   focus(lat: number, lng: number, zoom?: number): void;
@@ -35,6 +37,7 @@ export function createMap(element: HTMLElement, tilesUrl: string | null, label: 
   }
   const incidentLayer = L.layerGroup().addTo(map);
   const areaLayer = L.layerGroup().addTo(map);
+  const placeLayer = L.layerGroup().addTo(map);
   let pick: L.CircleMarker | null = null;
   let fitted = false;
 
@@ -65,6 +68,18 @@ export function createMap(element: HTMLElement, tilesUrl: string | null, label: 
         if (area.type === 'circle') L.circle([area.center.lat, area.center.lng], { ...style, radius: area.radiusMeters }).bindTooltip(committee.name).addTo(areaLayer);
         else if (area.type === 'polygon') L.geoJSON(area.geojson, { style }).bindTooltip(committee.name).addTo(areaLayer);
         else for (const cell of cells.get(committee.id) ?? []) L.polygon(cell.polygon, style).bindTooltip(`${committee.name} · ${cell.zip}`).addTo(areaLayer);
+      }
+    },
+    showPlaces(places) {
+      placeLayer.clearLayers();
+      for (const place of places) {
+        L.circleMarker([place.lat, place.lng], { radius: 6, color: '#0d47a1', weight: 2, fillColor: '#ffffff', fillOpacity: 1 })
+          .bindTooltip(place.name)
+          .addTo(placeLayer);
+      }
+      if (!fitted && places.length > 0) {
+        fitted = true;
+        map.fitBounds(L.latLngBounds(places.map((p): L.LatLngTuple => [p.lat, p.lng])).pad(0.2), { maxZoom: 15 });
       }
     },
     onPick(handler) {

@@ -5,6 +5,8 @@ import { api, type Incident } from './api.js';
 type Listener = () => void;
 
 const incidents = new Map<string, Incident>();
+// How many live events each incident had: sends and answers change what its page shows but not the incident itself.
+const pulses = new Map<string, number>();
 const listeners = new Set<Listener>();
 const newListeners = new Set<(incident: Incident) => void>();
 let source: EventSource | null = null;
@@ -28,6 +30,8 @@ export const store = {
   all: (): Incident[] => [...incidents.values()],
   byIdOrCode: (key: string): Incident | undefined => incidents.get(key) ?? [...incidents.values()].find((i) => i.code === key),
   connected: () => connected,
+  /** Grows with every live event about this incident, whether or not the incident itself changed. */
+  pulse: (id: string): number => pulses.get(id) ?? 0,
   subscribe(listener: Listener): () => void {
     listeners.add(listener);
     return () => listeners.delete(listener);
@@ -51,6 +55,7 @@ export const store = {
     source = null;
     clearTimeout(retryTimer);
     incidents.clear();
+    pulses.clear();
     lastUpdate = null;
     connected = false;
   },
@@ -66,7 +71,9 @@ function connect(): void {
     if (wasDown) void catchUp();
   });
   source.addEventListener('incident', (event) => {
-    take(JSON.parse((event as MessageEvent<string>).data) as Incident, true);
+    const incident = JSON.parse((event as MessageEvent<string>).data) as Incident;
+    pulses.set(incident.id, (pulses.get(incident.id) ?? 0) + 1);
+    take(incident, true);
     notify();
   });
   source.addEventListener('signed-out', () => {

@@ -99,4 +99,25 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...keys, TRUST_PROXY: '127.0.0.1' }).trustProxy).toEqual(['127.0.0.1']);
     expect(loadConfig({ ...keys, TRUST_PROXY: '10.0.0.0/8, ::1' }).trustProxy).toEqual(['10.0.0.0/8', '::1']);
   });
+
+  it('item 2: no geocoder unless GEOCODER_URL is set; its settings are checked', () => {
+    expect(loadConfig({ ...keys }).geocoder).toBeNull();
+    expect(loadConfig({ ...keys, GEOCODER_URL: '' }).geocoder).toBeNull();
+    expect(loadConfig({ ...keys, GEOCODER_URL: 'http://127.0.0.1:8080/' }).geocoder).toEqual({ url: 'http://127.0.0.1:8080', timeoutMs: 2000, ratePerSecond: 1, country: 'us' });
+    expect(
+      loadConfig({ ...keys, GEOCODER_URL: 'https://geo.example.org/nominatim', GEOCODER_TIMEOUT_MS: '500', GEOCODER_RATE_PER_SECOND: '0', GEOCODER_COUNTRY: 'US,MX' }).geocoder,
+    ).toEqual({ url: 'https://geo.example.org/nominatim', timeoutMs: 500, ratePerSecond: 0, country: 'us,mx' });
+    const cases: Array<[Record<string, string>, RegExp]> = [
+      [{ GEOCODER_URL: 'ftp://geo.example.org' }, /^GEOCODER_URL: must be an http\(s\) URL/],
+      [{ GEOCODER_URL: 'nominatim' }, /^GEOCODER_URL: /],
+      [{ GEOCODER_TIMEOUT_MS: '2s' }, /^GEOCODER_TIMEOUT_MS: must be a number/],
+      [{ GEOCODER_TIMEOUT_MS: '0' }, /^GEOCODER_TIMEOUT_MS: /],
+      [{ GEOCODER_RATE_PER_SECOND: '-1' }, /^GEOCODER_RATE_PER_SECOND: /],
+      [{ GEOCODER_COUNTRY: 'usa' }, /^GEOCODER_COUNTRY: must be two-letter country codes/],
+    ];
+    for (const [env, message] of cases) {
+      expect(() => loadConfig({ ...keys, ...env }), JSON.stringify(env)).toThrow(ConfigError);
+      expect(() => loadConfig({ ...keys, ...env }), JSON.stringify(env)).toThrow(message);
+    }
+  });
 });

@@ -14,23 +14,26 @@ const rules = { meters: 1000, minutes: 30 };
 const now = Date.UTC(2026, 10, 23, 12);
 
 describe('clustering', () => {
-  const candidate = (over: object) => ({ id: 'a', status: 'new' as const, lastReportedAt: now - 60_000, closedAt: null, ...mission, ...over });
+  const placed = { ...mission, precision: 'intersection' as const, zip: '94110' };
+  const candidate = (over: object) => ({
+    id: 'a', status: 'new' as const, lastReportedAt: now - 60_000, closedAt: null, ...mission, precision: 'intersection' as const, zip: '94110', ...over,
+  });
 
   it('joins the nearest open incident within distance and time', () => {
     const near = candidate({ id: 'near', lat: mission.lat + 0.001 });
     const nearer = candidate({ id: 'nearer' });
-    expect(chooseIncident(mission, now, [near, nearer], rules)).toEqual({ join: 'nearer' });
+    expect(chooseIncident(placed, now, [near, nearer], rules)).toEqual({ join: 'nearer' });
   });
 
   it('opens a new incident when the open one is too far or too old', () => {
-    expect(chooseIncident(mission, now, [candidate({ lat: mission.lat + 0.02 })], rules)).toEqual({ open: true, afterDismissedId: null });
-    expect(chooseIncident(mission, now, [candidate({ lastReportedAt: now - 31 * 60_000 })], rules)).toEqual({ open: true, afterDismissedId: null });
+    expect(chooseIncident(placed, now, [candidate({ lat: mission.lat + 0.02 })], rules)).toEqual({ open: true, afterDismissedId: null });
+    expect(chooseIncident(placed, now, [candidate({ lastReportedAt: now - 31 * 60_000 })], rules)).toEqual({ open: true, afterDismissedId: null });
   });
 
   it('opens a new incident that points at a recently dismissed one nearby', () => {
     const dismissed = candidate({ id: 'd', status: 'dismissed', closedAt: now - 60_000 });
-    expect(chooseIncident(mission, now, [dismissed], rules)).toEqual({ open: true, afterDismissedId: 'd' });
-    expect(chooseIncident(mission, now, [{ ...dismissed, closedAt: now - 40 * 60_000 }], rules)).toEqual({ open: true, afterDismissedId: null });
+    expect(chooseIncident(placed, now, [dismissed], rules)).toEqual({ open: true, afterDismissedId: 'd' });
+    expect(chooseIncident(placed, now, [{ ...dismissed, closedAt: now - 40 * 60_000 }], rules)).toEqual({ open: true, afterDismissedId: null });
   });
 });
 

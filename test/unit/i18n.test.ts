@@ -53,7 +53,7 @@ describe('catalogue shape', () => {
   it('keeps only the expected placeholders in the parameterised messages', () => {
     const withParams = MESSAGE_KEYS.filter((k) => placeholdersOf(CATALOGUES.en[k]).length > 0).sort();
     expect(withParams).toEqual(
-      ['alert', 'all_clear', 'correction', 'join_active', 'join_already', 'join_pending', 'respond_cannot', 'respond_going', 'stand_down', 'update', 'welcome'].sort(),
+      ['alert', 'all_clear', 'correction', 'join_active', 'join_already', 'join_pending', 'reply_noted', 'respond_cannot', 'respond_going', 'stand_down', 'update', 'welcome'].sort(),
     );
   });
 });

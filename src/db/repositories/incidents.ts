@@ -19,6 +19,8 @@ export function createIncidentsRepository(db: Db) {
         inArray(incidents.status, [...OPEN_STATUSES, 'dismissed']),
         isNotNull(incidents.lat),
         isNull(incidents.mergedIntoId),
+        // Drills never gather real reports.
+        eq(incidents.drill, false),
         gte(incidents.lastReportedAt, sql.placeholder('since')),
       ),
     )

@@ -23,6 +23,17 @@ export function createAuditRepository(db: Db) {
         .values({ action, at, actorUserId: entry.actorUserId ?? null, target: entry.target ?? null, detail: entry.detail ?? null })
         .run();
     },
+    /** Whether this actor already has this action on this target since `since` (views are audited once a while). */
+    recordedSince(action: string, actorUserId: string, target: string, since: number): boolean {
+      return (
+        db
+          .select({ id: auditLog.id })
+          .from(auditLog)
+          .where(and(eq(auditLog.action, action), eq(auditLog.actorUserId, actorUserId), eq(auditLog.target, target), gte(auditLog.at, since)))
+          .limit(1)
+          .get() !== undefined
+      );
+    },
     recent(limit = 100) {
       return db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit).all();
     },

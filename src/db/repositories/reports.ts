@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Location } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
@@ -38,6 +38,8 @@ export function createReportsRepository(db: Db) {
           label: location?.label ?? null,
           precision: location?.precision ?? null,
           zip: location?.zip ?? null,
+          locationSource: location?.source ?? null,
+          locationWords: location?.words ?? null,
           locationText,
           awaitingLocationUntil: null,
         })
@@ -76,6 +78,16 @@ export function createReportsRepository(db: Db) {
 
     ofIncident(incidentId: string): Report[] {
       return db.select().from(reports).where(eq(reports.incidentId, incidentId)).orderBy(reports.receivedAt).all();
+    },
+
+    /** This contact's latest report still without a place, received since `since`: a later ZIP or place places it. */
+    latestUnplacedOf(contactId: string, since: number): Report | undefined {
+      return db
+        .select()
+        .from(reports)
+        .where(and(eq(reports.contactId, contactId), isNull(reports.lat), gte(reports.receivedAt, since)))
+        .orderBy(desc(reports.receivedAt))
+        .get();
     },
 
     /** Its job gave up after every attempt: `failed`, so the reconciler stops queuing it (a processed one stays). */

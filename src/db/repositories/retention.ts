@@ -25,7 +25,7 @@ import {
 export const LONG_AGO = 1;
 
 /** What the line sends a reporter in the conversation about their report (not alerts to members). */
-const REPORTER_CONVERSATION = ['location_question', 'reply'];
+const REPORTER_CONVERSATION = ['location_question', 'location_question_examples', 'reply'];
 
 export function createRetentionRepository(db: Db) {
   /** Contacts of pending or active members: their numbers are kept, and their reports linked while needed. */

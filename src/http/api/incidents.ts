@@ -27,6 +27,9 @@ import { incidentDetailView, incidentView, incidentViews, reportViews } from './
 const actionResponses = { 200: incidentSchema, 202: incidentSchema, ...errorResponses };
 const confirmResponses = { 200: confirmationSchema, 202: confirmationSchema, ...errorResponses };
 
+/** How long one `incident.view` audit entry stands for a person's repeated opening of the same incident. */
+const VIEW_AUDIT_WINDOW_MS = 10 * 60_000;
+
 export async function incidentRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
   app.addHook('preValidation', requireRole('admin', 'dispatcher'));
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -52,7 +55,13 @@ export async function incidentRoutes(app: FastifyInstance, { deps }: { deps: Dep
 
   api.get('/api/incidents/:id', { schema: { params: incidentParams, response: { 200: incidentDetailSchema, ...errorResponses } } }, async (request) => {
     const incident = incidentOf(request.params.id);
-    deps.repos.audit.record('incident.view', deps.now(), { actorUserId: currentUser(request).id, target: incident.id });
+    // Once per person and incident per window: an open page re-reads the incident as it changes, and the log must
+    // say who looked at it, not how often their browser refreshed.
+    const now = deps.now();
+    const userId = currentUser(request).id;
+    if (!deps.repos.audit.recordedSince('incident.view', userId, incident.id, now - VIEW_AUDIT_WINDOW_MS)) {
+      deps.repos.audit.record('incident.view', now, { actorUserId: userId, target: incident.id });
+    }
     return incidentDetailView(deps.repos, incident, deps.config.releaseApprovals);
   });
 

@@ -5,7 +5,7 @@ import type { Incident } from '../../db/repositories/incidents.js';
 import type { MediaInfo } from '../../db/repositories/media.js';
 import type { ReporterCounts, Report } from '../../db/repositories/reports.js';
 import type { Repositories } from '../../deps.js';
-import type { Precision } from '../../domain/types.js';
+import type { LocationSource, Precision } from '../../domain/types.js';
 import type { floodStatus } from '../../services/limits.js';
 import type { CommitteeView, FloodView, IncidentDetailView, IncidentView, LocationView, ReportView } from '../schemas.js';
 
@@ -15,8 +15,17 @@ export function iso(ms: number | null | undefined): string | null {
   return ms === null || ms === undefined ? null : new Date(ms).toISOString();
 }
 
-function location(row: { lat: number | null; lng: number | null; label: string | null; precision: Precision | null }): LocationView {
-  return row.lat === null || row.lng === null ? null : { lat: row.lat, lng: row.lng, label: row.label ?? '', precision: row.precision };
+function location(row: {
+  lat: number | null;
+  lng: number | null;
+  label: string | null;
+  precision: Precision | null;
+  locationSource: LocationSource | null;
+  locationWords: string | null;
+}): LocationView {
+  return row.lat === null || row.lng === null
+    ? null
+    : { lat: row.lat, lng: row.lng, label: row.label ?? '', precision: row.precision, source: row.locationSource ?? null, words: row.locationWords };
 }
 
 export function incidentView(incident: Incident, counts?: ReporterCounts): IncidentView {
@@ -54,6 +63,7 @@ export function incidentDetailView(repos: Repositories, incident: Incident, need
   return {
     ...(view ?? incidentView(incident)),
     mergedIntoId: incident.mergedIntoId,
+    mergeSuggestion: mergeSuggestion(repos, incident),
     reports: withReporterLetters(reports, reportViews(repos, reports)),
     timeline: repos.incidents.events(incident.id).map((e) => ({ at: iso(e.at), type: e.type, actorUserId: e.actorUserId, detail: e.detail })),
     alerts: repos.messages.countsByStatus(incident.id),
@@ -61,6 +71,13 @@ export function incidentDetailView(repos: Repositories, incident: Incident, need
     approvals: repos.incidents.approvals(incident.id).map((a) => ({ by: a.email ?? 'verifier', at: iso(a.at) })),
     needed,
   };
+}
+
+/** The suggested merge partner while both are open and neither was merged. */
+function mergeSuggestion(repos: Repositories, incident: Incident): { id: string; code: string } | null {
+  const other = incident.mergeSuggestionId ? repos.incidents.get(incident.mergeSuggestionId) : undefined;
+  if (!other || other.mergedIntoId || incident.mergedIntoId) return null;
+  return { id: other.id, code: other.code };
 }
 
 /** "Reporter A, B, C…" in order of first report: one sender keeps one letter (by the per-incident reporter token). */
@@ -99,10 +116,13 @@ export function reportView(report: Report, media: MediaInfo[] = []): ReportView 
     kind: report.kind,
     location: location(report),
     locationText: report.locationText,
+    details: report.details ?? {},
     flood: report.flood,
     status: report.status,
     receivedAt: iso(report.receivedAt),
     media: media.map((m) => ({ id: m.id, kind: m.kind, contentType: m.contentType, url: `/api/media/${m.id}` })),
+    transcript: report.transcript,
+    machineText: report.transcript === 'done',
   };
 }
 

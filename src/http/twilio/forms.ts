@@ -44,6 +44,16 @@ export const callForm = z.looseObject({
   From: field().min(1, 'required'),
   Digits: field().optional(),
   RecordingUrl: field().optional(),
+  RecordingDuration: field().optional(),
+});
+
+/** Twilio's transcription callback (`<Record transcribeCallback>`); the report is found by its call. */
+export const transcriptionForm = z.looseObject({
+  TranscriptionSid: field().regex(/^TR[0-9a-f]{32}$/, 'must be TR and 32 hex digits'),
+  TranscriptionStatus: z.enum(['completed', 'failed'], { error: 'must be completed or failed' }),
+  TranscriptionText: field().optional(),
+  CallSid: field().regex(CALL_SID, 'must be CA and 32 hex digits'),
+  RecordingSid: field().regex(/^RE[0-9a-f]{32}$/, 'must be RE and 32 hex digits').optional(),
 });
 
 // The menu's own action URLs carry these; a caller mid-call is never refused over them: English, no ZIP.

@@ -9,6 +9,7 @@ import { receiveSms } from '../../services/receive-sms.js';
 import { errorResponses } from '../schemas.js';
 import { smsForm, statusForm } from './forms.js';
 import { field, twilioGuard } from './verify.js';
+import { transcriptionRoutes } from './transcription.js';
 import { voiceRoutes } from './voice.js';
 
 const MAX_MEDIA = 10;
@@ -21,6 +22,7 @@ export async function twilioRoutes(app: FastifyInstance, { deps }: { deps: Deps 
   });
   app.addHook('preValidation', twilioGuard(deps.config));
   await app.register(voiceRoutes, { deps });
+  await app.register(transcriptionRoutes, { deps });
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   api.post('/twilio/sms', { schema: { body: smsForm, response: errorResponses } }, async (request, reply) => {

@@ -6,7 +6,7 @@ import type { Deps } from '../../deps.js';
 import { type Locale, LOCALES } from '../../domain/types.js';
 import { isKnownZip } from '../../geo/zips.js';
 import { VOICE_LANGUAGES, type VoicePrompt, voicePrompt } from '../../i18n/voice.js';
-import { fileVoiceReport } from '../../services/inbound-voice.js';
+import { fileVoiceReport, TRANSCRIBE_MAX_SECONDS, transcriptAwaited, transcriptionWanted } from '../../services/inbound-voice.js';
 import { admitSender } from '../../services/limits.js';
 import { errorResponses } from '../schemas.js';
 import { callForm, callStepQuery, recordingQuery } from './forms.js';
@@ -43,14 +43,21 @@ export async function voiceRoutes(app: FastifyInstance, { deps }: { deps: Deps }
     const zip = /^\d{5}$/.test(digits) && isKnownZip(digits) ? digits : '';
     const response = new twilio.twiml.VoiceResponse();
     say(response, locale, 'record');
-    response.record({ action: `/twilio/voice/recording?lang=${locale}&zip=${zip}`, maxLength: 120, playBeep: true, finishOnKey: '1234567890*#' });
+    response.record({
+      action: `/twilio/voice/recording?lang=${locale}&zip=${zip}`,
+      maxLength: TRANSCRIBE_MAX_SECONDS,
+      playBeep: true,
+      finishOnKey: '1234567890*#',
+      // Only where Twilio can transcribe (English); other recordings wait for a dispatcher to listen.
+      ...(transcriptionWanted(deps.config, locale) ? { transcribe: true, transcribeCallback: `${deps.config.publicUrl}/twilio/transcription` } : {}),
+    });
     say(response, locale, 'nothing');
     return voiceTwiml(reply, response);
   });
 
   api.post('/twilio/voice/recording', { schema: { ...step, querystring: recordingQuery } }, async (request, reply) => {
     const { lang: locale, zip } = request.query;
-    const { RecordingUrl: recordingUrl, From: from, CallSid: sid } = request.body;
+    const { RecordingUrl: recordingUrl, RecordingDuration: duration, From: from, CallSid: sid } = request.body;
     // Calls count against the same limits as texts; a replayed step is answered as before and not counted twice.
     const seen = deps.repos.inbound.get(sid);
     let refused = seen?.kind === 'refused';
@@ -61,7 +68,9 @@ export async function voiceRoutes(app: FastifyInstance, { deps }: { deps: Deps }
         deps.repos.inbound.record({ sid, contactId: known?.id ?? null, kind: 'refused', reply: null, receivedAt: deps.now() });
       } else {
         const recording = recordingUrl && /^https?:\/\//.test(recordingUrl) ? recordingUrl : null;
-        const reportId = fileVoiceReport(deps, { callSid: sid, from, locale, zip, recordingUrl: recording, flood: gate.flood });
+        const seconds = duration !== undefined && /^\d+$/.test(duration) ? Number(duration) : null;
+        const transcript = transcriptAwaited(deps.config, locale, { url: recording, seconds });
+        const reportId = fileVoiceReport(deps, { callSid: sid, from, locale, zip, recordingUrl: recording, flood: gate.flood, transcript });
         if (reportId) {
           await deps.queues.processReport(reportId).catch((error: Error) => request.log.warn({ err: error.message }, 'voice report not queued now; the reconciler will'));
         }

@@ -5,7 +5,9 @@ type Report = IncidentDetail['reports'][number];
 
 /** A report's photos and recordings, from the console's own authenticated media route (never the provider's). */
 export function ReportMedia({ report }: { report: Report }) {
-  if (report.media.length === 0) return null;
+  // A phone report's words are in its recording until (unless) a transcript replaces its text.
+  const transcriptNote = report.transcript === 'none' ? t('transcript_none') : report.transcript === 'pending' ? t('transcript_pending') : null;
+  if (report.media.length === 0 && !transcriptNote) return null;
   const reporter = t('reporter', { letter: report.reporter });
   const photos = report.media.filter((m) => m.kind === 'photo');
   const recordings = report.media.filter((m) => m.kind === 'recording');
@@ -25,6 +27,7 @@ export function ReportMedia({ report }: { report: Report }) {
           </figure>
         );
       })}
+      {transcriptNote && <p class="note transcript">{transcriptNote}</p>}
     </div>
   );
 }

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Incident, type IncidentDetail, type PlaceIncidentBody, type Preview } from '../api.js';
 import { Deliveries } from '../components/Deliveries.js';
 import { Link } from '../components/Link.js';
 import { MapView } from '../components/MapView.js';
 import { PreviewPanel } from '../components/PreviewPanel.js';
 import { ReportMedia } from '../components/ReportMedia.js';
+import { ReportPlace, ReportText } from '../components/ReportPlace.js';
 import { RollCall } from '../components/RollCall.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { placeText } from '../components/format.js';
@@ -13,9 +14,8 @@ import { store } from '../store.js';
 
 const OPEN = new Set(['new', 'verifying', 'confirmed']);
 const UNCONFIRMED = new Set(['new', 'verifying']);
-/** Messages still on their way: while there are some, the counts are refreshed. */
-const IN_FLIGHT = new Set(['queued', 'sending', 'unknown', 'sent']);
-const REFRESH_MS = 2000;
+/** The page re-reads its incident at most this often, however many live events arrive. */
+const RELOAD_MS = 1000;
 
 /** `myEmail`: the signed-in user's, to tell them when their approval is already in. */
 export function IncidentPage({ code, summary, myEmail }: { code: string; summary: Incident | undefined; myEmail?: string | undefined }) {
@@ -35,16 +35,24 @@ export function IncidentPage({ code, summary, myEmail }: { code: string; summary
     }
   }, [code]);
 
-  // Reload whenever the live stream says this incident changed.
-  useEffect(() => void load(), [load, summary?.updatedAt]);
-  const inFlight = detail ? Object.values(detail.alerts).some((counts) => Object.keys(counts).some((s) => IN_FLIGHT.has(s))) : false;
-  // A confirmed incident's roll call grows as members answer, which does not change the incident itself.
-  const live = inFlight || detail?.status === 'confirmed';
+  // Reload whenever the live stream says something about this incident changed (its sends and roll call too), at
+  // most once per RELOAD_MS: a fan-out's delivery receipts arrive by the hundred.
+  const incidentId = summary?.id;
+  const [pulse, setPulse] = useState(0);
   useEffect(() => {
-    if (!live) return;
-    const timer = setInterval(() => void load(), REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [live, load]);
+    if (!incidentId) return;
+    setPulse(store.pulse(incidentId));
+    return store.subscribe(() => setPulse(store.pulse(incidentId)));
+  }, [incidentId]);
+  const lastLoad = useRef(0);
+  useEffect(() => {
+    const wait = Math.max(0, lastLoad.current + RELOAD_MS - Date.now());
+    const timer = setTimeout(() => {
+      lastLoad.current = Date.now();
+      void load();
+    }, wait);
+    return () => clearTimeout(timer);
+  }, [load, pulse, summary?.updatedAt]);
 
   if (missing) return <main id="main"><h1>{t('not_found')}</h1><Link href="/">{t('back_to_board')}</Link></main>;
   if (!detail) return <main id="main"><p role="status">{t('loading')}</p></main>;
@@ -115,6 +123,12 @@ export function IncidentPage({ code, summary, myEmail }: { code: string; summary
         {kindName(detail.kind)} · {placeText(detail)} · {t('reporters_value', { distinct: detail.distinctReporters, flood: detail.floodReporters })}
       </p>
       {detail.afterDismissedId && <p class="note">{t('after_dismissed')}</p>}
+      {detail.mergeSuggestion && (
+        <p class="note merge-suggestion">
+          {t('merge_suggested', { code: detail.mergeSuggestion.code })}{' '}
+          <Link href={`/incidents/${detail.mergeSuggestion.code}`}>{detail.mergeSuggestion.code}</Link>
+        </p>
+      )}
       <div role="status" class="message">{message}</div>
 
       <div class="incident-body">
@@ -180,7 +194,9 @@ export function IncidentPage({ code, summary, myEmail }: { code: string; summary
                     {report.language && <> · {t('language_of_report', { lang: report.language })}</>}
                     {report.flood && <> · {t('flood_report')}</>}
                   </p>
-                  <p class="text" lang={report.language ?? undefined}>{report.text}</p>
+                  <ReportText report={report} />
+                  <ReportPlace report={report} />
+                  {report.machineText && <p class="note machine-text">{t('machine_text')}</p>}
                   {report.status === 'failed' && <p class="note failed">{t('report_failed')}</p>}
                   <ReportMedia report={report} />
                 </li>

@@ -4,7 +4,9 @@ import { parseLocationOffline } from '../../../src/geo/parse-location.js';
 describe('parseLocationOffline', () => {
   it('reads a ZIP inside a Spanish sentence', () => {
     const location = parseLocationOffline('La migra está en el 94110 ahorita, avisen a todos');
-    expect(location).toEqual({ lat: 37.750021, lng: -122.415201, label: 'ZIP 94110', precision: 'zip', zip: '94110' });
+    expect(location).toEqual({
+      lat: 37.750021, lng: -122.415201, label: 'ZIP 94110', precision: 'zip', zip: '94110', source: 'zip', words: '94110',
+    });
   });
 
   it('reads a ZIP inside a Tagalog sentence', () => {
