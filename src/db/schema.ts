@@ -2,7 +2,7 @@
 // `phone_hash` is a keyed hash for lookups, `phone_enc` an AES-GCM ciphertext, `phone_mask` e.g. +1•••••••1234.
 import { sql } from 'drizzle-orm';
 import { blob, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { Area, IncidentKind, IncidentStatus, Locale, LocationSource, MemberRole, MemberStatus, Precision, ReportDetails } from '../domain/types.js';
+import type { Area, IncidentKind, IncidentStatus, Locale, LocationSource, MemberRole, MemberStatus, Precision, ReportDetails, WeeklyShift } from '../domain/types.js';
 
 const createdAt = () => integer('created_at').notNull();
 
@@ -29,6 +29,10 @@ export const contacts = sqliteTable('contacts', {
   localeExplicit: integer('locale_explicit', { mode: 'boolean' }).notNull().default(false),
   stoppedAt: integer('stopped_at'),
   unreachableAt: integer('unreachable_at'),
+  /** Delivery failures in a row that say the number may be unreachable (30003/30005/30006); reset by a delivery. */
+  deliveryFailures: integer('delivery_failures').notNull().default(0),
+  /** `DRILLS OFF`: drill messages never reach this number. */
+  drillsOff: integer('drills_off', { mode: 'boolean' }).notNull().default(false),
   firstSeenAt: integer('first_seen_at').notNull(),
   lastSeenAt: integer('last_seen_at').notNull(),
 });
@@ -59,6 +63,8 @@ export const members = sqliteTable(
     lng: real('lng'),
     note: text('note'),
     onDuty: integer('on_duty', { mode: 'boolean' }).notNull().default(true),
+    /** Optional weekly shifts in the network's TIMEZONE: outside them a verifier or coordinator is off duty. */
+    shifts: text('shifts', { mode: 'json' }).$type<WeeklyShift[]>(),
     createdAt: createdAt(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -106,6 +112,19 @@ export const incidents = sqliteTable(
     mergedIntoId: text('merged_into_id'),
     /** A report placed later put this incident where another one with alerts out is: a dispatcher decides. */
     mergeSuggestionId: text('merge_suggestion_id'),
+    /** Raised by corroboration (distinct non-flood reporters close in space and time); never releases by itself. */
+    priority: integer('priority').notNull().default(0),
+    /** A verifier's FALSE conflicted with an approval: dispatchers decide. */
+    disputedAt: integer('disputed_at'),
+    dismissReason: text('dismiss_reason').$type<'false' | 'duplicate'>(),
+    duplicateOfId: text('duplicate_of_id'),
+    /** Verification escalation: which round of verifiers was asked last, and when the next step is due. */
+    verifyRound: integer('verify_round').notNull().default(0),
+    verifyNextAt: integer('verify_next_at'),
+    /** First opened in the console (paging stops), paged by SMS, reminded as stale. */
+    firstOpenedAt: integer('first_opened_at'),
+    pagedAt: integer('paged_at'),
+    staleRemindedAt: integer('stale_reminded_at'),
     firstReportedAt: integer('first_reported_at').notNull(),
     lastReportedAt: integer('last_reported_at').notNull(),
     confirmedAt: integer('confirmed_at'),
@@ -191,6 +210,31 @@ export const releaseApprovals = sqliteTable(
   (t) => [uniqueIndex('release_approvals_incident_user').on(t.incidentId, t.userId), uniqueIndex('release_approvals_incident_contact').on(t.incidentId, t.contactId)],
 );
 
+/**
+ * One verifier asked to check one incident, with the random check code only they were sent: their `1/2 <check>`
+ * acknowledges, their `CONFIRM/FALSE <check>` is their word.
+ */
+export const verificationRequests = sqliteTable(
+  'verification_requests',
+  {
+    id: text('id').primaryKey(),
+    incidentId: text('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    contactId: text('contact_id')
+      .notNull()
+      .references(() => contacts.id),
+    checkCode: text('check_code').notNull(),
+    round: integer('round').notNull(),
+    askedAt: integer('asked_at').notNull(),
+    ack: text('ack').$type<'going' | 'cannot'>(),
+    ackAt: integer('ack_at'),
+    verdict: text('verdict').$type<'confirm' | 'false'>(),
+    verdictAt: integer('verdict_at'),
+  },
+  (t) => [uniqueIndex('verification_requests_incident_contact').on(t.incidentId, t.contactId), index('verification_requests_check').on(t.checkCode)],
+);
+
 export const MESSAGE_STATUSES = [
   'queued', // written, waiting for a send job
   'sending', // claimed by a worker; the provider may be being called right now
@@ -252,6 +296,8 @@ export const responses = sqliteTable(
       .references(() => contacts.id),
     answer: text('answer').$type<'going' | 'cannot'>().notNull(),
     at: integer('at').notNull(),
+    /** `ON SCENE`: when they said they arrived. */
+    arrivedAt: integer('arrived_at'),
   },
   (t) => [uniqueIndex('responses_incident_contact').on(t.incidentId, t.contactId)],
 );
@@ -269,6 +315,8 @@ export const users = sqliteTable('users', {
   /** For paging the user by SMS: encrypted and masked like members' numbers (no hash: never looked up by number). */
   phoneEnc: text('phone_enc'),
   phoneMask: text('phone_mask'),
+  /** Paged by SMS (with a phone number) while on duty. */
+  onDuty: integer('on_duty', { mode: 'boolean' }).notNull().default(true),
 });
 
 /** One-time links to set a password: stored by a keyed hash of their token; used once, then `usedAt` is set. */

@@ -55,6 +55,13 @@ export const OPEN_STATUSES: readonly IncidentStatus[] = [...UNCONFIRMED_STATUSES
 export const MEMBER_ROLES = ['responder', 'verifier', 'coordinator'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 
+/** A weekly on-duty window in the network's TIMEZONE: day 0 = Sunday; minutes since midnight, end exclusive. */
+export interface WeeklyShift {
+  day: number;
+  start: number;
+  end: number;
+}
+
 export const MEMBER_STATUSES = ['pending', 'active', 'removed'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 

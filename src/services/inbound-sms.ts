@@ -215,7 +215,9 @@ function report(ctx: Ctx, contact: Contact | null, sms: InboundSms, language: st
   const { repos, now, config } = ctx;
   // The place is read from the words as sent; what is stored has any phone numbers typed into it masked.
   const location = reading.location;
-  const ask = location === null && contact !== null;
+  // Words only the operator's geocoder can place (a worker asks it): the question waits for its answer.
+  const geocodable = location === null && reading.geocoderQuery !== null && config.geocoder !== null;
+  const ask = location === null && contact !== null && !geocodable;
   const created = repos.reports.insert({
     contactId: contact?.id ?? null,
     channel: 'sms',
@@ -232,7 +234,7 @@ function report(ctx: Ctx, contact: Contact | null, sms: InboundSms, language: st
     locationWords: location?.words ? maskPhoneNumbers(location.words) : null,
     awaitingLocationUntil: ask ? now + config.followupMinutes * 60_000 : null,
     // Set for a hidden number too, so that no worker tries to ask it later.
-    askedLocation: location === null,
+    askedLocation: contact === null || ask,
     locationAsks: ask ? 1 : 0,
     media: sms.mediaUrls,
     flood: sms.flood ?? false,

@@ -59,7 +59,7 @@ export function createCommitteesRepository(db: Db) {
       input: Pick<Member, 'committeeId' | 'contactId' | 'status' | 'zip' | 'lat' | 'lng' | 'note'> & Partial<Pick<Member, 'role'>>,
       now: number,
     ): Member {
-      const member: Member = { id: newId(), role: 'responder', onDuty: true, createdAt: now, updatedAt: now, ...input };
+      const member: Member = { id: newId(), role: 'responder', onDuty: true, shifts: null, createdAt: now, updatedAt: now, ...input };
       db.insert(members).values(member).run();
       return member;
     },

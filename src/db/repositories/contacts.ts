@@ -36,6 +36,8 @@ export function createContactsRepository(db: Db, vault: PhoneVault) {
       }
       const contact: Contact = {
         id: randomUUID(),
+        deliveryFailures: 0,
+        drillsOff: false,
         phoneHash,
         phoneEnc: keepNumber ? vault.encrypt(phone) : null,
         phoneMask: keepNumber ? maskPhone(phone) : null,

@@ -16,6 +16,7 @@ export function createUsersRepository(db: Db) {
     create(input: { email: string; passwordHash: string; role: Role }, now: number): User {
       const user: User = {
         id: newId(),
+        onDuty: true,
         createdAt: now,
         disabledAt: null,
         totpSecret: null,
