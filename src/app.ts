@@ -7,7 +7,9 @@ import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod
 import type { Deps } from './deps.js';
 import { authHooks } from './http/api/auth.js';
 import { committeeRoutes } from './http/api/committees.js';
+import { drillRoutes } from './http/api/drills.js';
 import { eventRoutes } from './http/api/events.js';
+import { followThroughRoutes } from './http/api/follow-through.js';
 import { healthRoutes } from './http/api/health.js';
 import { incidentRoutes } from './http/api/incidents.js';
 import { mediaRoutes } from './http/api/media.js';
@@ -15,6 +17,7 @@ import { placeRoutes } from './http/api/places.js';
 import { simulatorRoutes } from './http/api/simulator.js';
 import { systemRoutes } from './http/api/system.js';
 import { userRoutes } from './http/api/users.js';
+import { verificationRoutes } from './http/api/verification.js';
 import { errorHandler, HttpError } from './http/errors.js';
 import { twilioRoutes } from './http/twilio/routes.js';
 import { webRoutes } from './http/web.js';
@@ -52,6 +55,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(healthRoutes, { deps });
   await app.register(committeeRoutes, { deps });
   await app.register(incidentRoutes, { deps });
+  await app.register(verificationRoutes, { deps });
+  await app.register(followThroughRoutes, { deps });
+  await app.register(drillRoutes, { deps });
   await app.register(systemRoutes, { deps });
   await app.register(simulatorRoutes, { deps });
   await app.register(userRoutes, { deps });

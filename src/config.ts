@@ -57,7 +57,19 @@ const envSchema = z.object({
   INCIDENT_EXPIRE_MINUTES: positive.default(240),
   ALERT_VALIDITY_SECONDS: positive.default(900),
   RELEASE_APPROVALS: number().int().min(1).default(2),
+  REPORTER_THANKS: optionalText.pipe(bool.optional()),
+  VERIFY_FANOUT: number().int().min(1).default(3),
+  VERIFY_ACK_MINUTES: positive.default(5),
+  ADMIN_NOTICE_RECIPIENTS: nonNegative.default(500),
+  TIMEZONE: z.string().trim().refine(isTimeZone, 'must be an IANA time zone, e.g. America/Los_Angeles').default('America/Los_Angeles'),
+  PAGE_AFTER_SECONDS: positive.default(60),
+  STALE_HOURS: positive.default(6),
+  CORROBORATE_REPORTERS: number().int().min(2).default(3),
+  CORROBORATE_METERS: positive.default(400),
+  CORROBORATE_MINUTES: positive.default(15),
   DEFAULT_LOCALE: z.string().refine(isLocale, 'must be one of en, es, tl').default('en'),
+  // Named in HELP and JOIN replies (carriers require it); short, so that those replies stay within two segments.
+  PROGRAM_NAME: z.string().trim().min(1).max(30, 'must be at most 30 characters').default('Centinela'),
   LIMIT_REPORTS_PER_NUMBER_PER_HOUR: nonNegative.default(10),
   LIMIT_JOINS_PER_MINUTE: nonNegative.default(30),
   LIMIT_HIDDEN_NUMBER_REPORTS_PER_HOUR: nonNegative.default(30),
@@ -130,7 +142,21 @@ export interface Config {
   incidentExpireMinutes: number;
   /** How many different people must approve an incident before its alert goes out. */
   releaseApprovals: number;
+  /** A reporter whose number is still held gets one text when their report led to an alert. */
+  reporterThanks: boolean;
+  /** Verification requests: how many nearest on-duty verifiers are asked at once, and how long before the next ones are. */
+  verify: { fanout: number; ackMinutes: number };
+  /** Admins get an SMS when a released alert reaches more people than this. */
+  adminNoticeRecipients: number;
+  /** The network's time zone (IANA), for duty shifts. */
+  timezone: string;
+  /** Dispatchers are paged by SMS about a new incident nobody opened this soon, and reminded of a confirmed one open this long. */
+  paging: { afterSeconds: number; staleHours: number };
+  /** This many distinct non-flood reporters this close in space and time raise an incident's priority. */
+  corroboration: { reporters: number; meters: number; minutes: number };
   defaultLocale: Locale;
+  /** The program's name as HELP and JOIN replies give it. */
+  programName: string;
   limits: {
     reportsPerNumberPerHour: number;
     joinsPerMinute: number;
@@ -225,7 +251,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     clusterMinutes: e.CLUSTER_MINUTES,
     incidentExpireMinutes: e.INCIDENT_EXPIRE_MINUTES,
     releaseApprovals: e.RELEASE_APPROVALS,
+    reporterThanks: e.REPORTER_THANKS ?? true,
+    verify: { fanout: e.VERIFY_FANOUT, ackMinutes: e.VERIFY_ACK_MINUTES },
+    adminNoticeRecipients: e.ADMIN_NOTICE_RECIPIENTS,
+    timezone: e.TIMEZONE,
+    paging: { afterSeconds: e.PAGE_AFTER_SECONDS, staleHours: e.STALE_HOURS },
+    corroboration: { reporters: e.CORROBORATE_REPORTERS, meters: e.CORROBORATE_METERS, minutes: e.CORROBORATE_MINUTES },
     defaultLocale: e.DEFAULT_LOCALE as Locale,
+    programName: e.PROGRAM_NAME,
     limits: {
       reportsPerNumberPerHour: e.LIMIT_REPORTS_PER_NUMBER_PER_HOUR,
       joinsPerMinute: e.LIMIT_JOINS_PER_MINUTE,
@@ -247,6 +280,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
 }
 
 type Env = z.infer<typeof envSchema>;
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function checkTwilio(e: Env): void {
   if (!e.TWILIO_ACCOUNT_SID || !e.TWILIO_AUTH_TOKEN) {

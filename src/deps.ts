@@ -7,6 +7,8 @@ import { applyMigrations } from './db/migrate.js';
 import { createWriteBatcher, type WriteBatcher } from './db/write-batcher.js';
 import { createCommitteesRepository } from './db/repositories/committees.js';
 import { createContactsRepository } from './db/repositories/contacts.js';
+import { createDispatcherPagingRepository } from './db/repositories/dispatcher-paging.js';
+import { createFollowThroughRepository } from './db/repositories/follow-through.js';
 import { createIncidentsRepository } from './db/repositories/incidents.js';
 import { createMessagesRepository } from './db/repositories/messages.js';
 import { createMediaRepository } from './db/repositories/media.js';
@@ -19,9 +21,12 @@ import {
   createSystemStateRepository,
 } from './db/repositories/misc.js';
 import { createReportsRepository } from './db/repositories/reports.js';
+import { createRollCallRepository } from './db/repositories/roll-call.js';
 import { createSeenRepository } from './db/repositories/seen.js';
 import { createRetentionRepository } from './db/repositories/retention.js';
 import { createUsersRepository } from './db/repositories/users.js';
+import { createVerificationsRepository } from './db/repositories/verifications.js';
+import { sendPriority } from './domain/send-priority.js';
 import type { Logger } from './log.js';
 import { producerConnection } from './queue/connection.js';
 import { createQueues, type Queues } from './queue/queues.js';
@@ -61,11 +66,15 @@ export function createRepositories(db: Db, vault: PhoneVault) {
     audit: createAuditRepository(db),
     systemState: createSystemStateRepository(db),
     responses: createResponsesRepository(db),
+    rollCall: createRollCallRepository(db),
     outbox: createOutboxRepository(db),
     seen: createSeenRepository(db, vault),
     retention: createRetentionRepository(db),
     media: createMediaRepository(db),
     places: createPlacesRepository(db),
+    verifications: createVerificationsRepository(db),
+    dispatcherPaging: createDispatcherPagingRepository(db),
+    followThrough: createFollowThroughRepository(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;
@@ -79,7 +88,9 @@ export function createDeps(config: Config, log: Logger, options: { now?: () => n
   const redis = producerConnection(config.redisUrl);
   // An 'error' listener keeps a Redis outage from crashing the process; health reports it instead.
   redis.on('error', (error: Error) => log.debug({ err: error.message }, 'redis connection error'));
-  const queues = createQueues(redis, config.queuePrefix, { attempts: config.sms.sendAttempts, baseMs: config.sms.retryBaseMs });
+  const queues = createQueues(redis, config.queuePrefix, { attempts: config.sms.sendAttempts, baseMs: config.sms.retryBaseMs }, (ids) =>
+    new Map(repos.messages.kindsOf(ids).map((row) => [row.id, sendPriority(row.kind, row.drill)])),
+  );
   for (const queue of [queues.reports, queues.alerts, queues.send, queues.maintenance, queues.media]) {
     queue.on('error', (error: Error) => log.debug({ err: error.message, queue: queue.name }, 'queue error'));
   }
@@ -97,8 +108,8 @@ export function createDeps(config: Config, log: Logger, options: { now?: () => n
       : createOutboxProvider(repos.outbox, vault, now);
   const events = createEventsPublisher(redis, config.queuePrefix, log);
   const locator = createLocator({ repos, config, log, now });
-  // Loads the gazetteers now rather than inside the first webhook's transaction.
-  locator.read('');
+  // Loads the gazetteers (and builds the street vocabulary) now rather than inside the first webhook's transaction.
+  locator.read('ICE at 24th and Mission, 94110');
 
   return {
     config,

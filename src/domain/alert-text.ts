@@ -1,5 +1,5 @@
 // The texts of broadcasts, per language. Pure.
-import { fitSms } from './sms-fit.js';
+import { fitSms, segmentsOf, toGsm7 } from './sms-fit.js';
 import type { IncidentKind, Locale } from './types.js';
 import { t } from '../i18n/index.js';
 
@@ -17,12 +17,22 @@ export function broadcastText(kind: BroadcastText, locale: Locale, incident: Ale
   const place = publicPlace(incident);
   switch (kind) {
     case 'alert':
-      return fitSms(t(locale, 'alert', { drill, code: incident.code, kind: t(locale, `kind_${incident.kind}`), place }));
+      return fewestSegments(t(locale, 'alert', { drill, code: incident.code, kind: t(locale, `kind_${incident.kind}`), place }));
     case 'update':
-      return fitSms(t(locale, 'update', { drill, code: incident.code, text: updateText }));
+      return fewestSegments(t(locale, 'update', { drill, code: incident.code, text: updateText }));
     default:
-      return fitSms(t(locale, kind, { drill, code: incident.code, place }));
+      return fewestSegments(t(locale, kind, { drill, code: incident.code, place }));
   }
+}
+
+/**
+ * Fitted to two segments, and without accents whenever they alone would cost a segment more (UCS-2 holds 67
+ * characters a part, GSM-7 153): a broadcast goes to thousands, and a place name's "Á" must not double the bill.
+ */
+function fewestSegments(text: string): string {
+  const fitted = fitSms(text);
+  const plain = toGsm7(fitted);
+  return plain !== null && plain !== fitted && segmentsOf(plain).segments < segmentsOf(fitted).segments ? plain : fitted;
 }
 
 /**

@@ -14,6 +14,10 @@ export type Command =
   | ({ type: 'respond'; answer: 'going' | 'cannot'; incidentCode: string | null; word: string } & Hint)
   | ({ type: 'verify'; verdict: 'confirm' | 'false'; check: string | null } & Hint)
   | ({ type: 'duty'; onDuty: boolean } & Hint)
+  | ({ type: 'send'; incidentCode: string } & Hint)
+  | ({ type: 'member'; decision: 'approve' | 'deny'; last4: string | null } & Hint)
+  | ({ type: 'arrived'; incidentCode: string | null } & Hint)
+  | ({ type: 'drills'; on: boolean } & Hint)
   | ({ type: 'report' } & Hint)
   | ({ type: 'empty' } & Hint);
 
@@ -238,6 +242,47 @@ function duty(onDuty: boolean): (ctx: ParseContext) => Command | null {
   };
 }
 
+// Words that may close an arrival ("NASA LUGAR NA AKO", "ON SCENE NOW").
+const ARRIVAL_FILLERS = new Set(['NA', 'AKO', 'KAMI', 'NOW', 'YA', 'ESTOY', 'ESTAMOS']);
+
+function arrived(ctx: ParseContext): Command | null {
+  const { rest, hint } = stripPolite(args(ctx));
+  const filtered = rest.filter((w) => !ARRIVAL_FILLERS.has(w));
+  if (filtered.length > 1 || rest.length > 3) return null;
+  const code = filtered[0];
+  if (code !== undefined && !isIncidentCode(code)) return null;
+  return { type: 'arrived', incidentCode: code ?? null, languageHint: ctx.hint ?? hint };
+}
+
+function drills(on: boolean): (ctx: ParseContext) => Command | null {
+  return (ctx) => {
+    const { rest, hint } = stripPolite(args(ctx));
+    if (rest.length > 0) return null;
+    return { type: 'drills', on, languageHint: ctx.hint ?? hint };
+  };
+}
+
+/** `APPROVE 1234` / `DENY 1234` from a coordinator: the last four digits of a pending member's number. */
+function memberDecision(decision: 'approve' | 'deny'): (ctx: ParseContext) => Command | null {
+  return (ctx) => {
+    const { rest, hint } = stripPolite(args(ctx));
+    if (rest.length > 1) return null;
+    const last4 = rest[0];
+    if (last4 !== undefined && !/^\d{4}$/.test(last4)) return null;
+    return { type: 'member', decision, last4: last4 ?? null, languageHint: ctx.hint ?? hint };
+  };
+}
+
+/**
+ * `SEND K28P` from a coordinator. The code must look generated (letters and a digit): "send help" is a report.
+ */
+function send(ctx: ParseContext): Command | null {
+  const { rest, hint } = stripPolite(args(ctx));
+  const code = rest[0];
+  if (rest.length !== 1 || code === undefined || !isIncidentCode(code) || !/\d/.test(code) || !/[A-Z]/.test(code)) return null;
+  return { type: 'send', incidentCode: code, languageHint: ctx.hint ?? hint };
+}
+
 function entries(
   list: ReadonlyArray<readonly [string, Locale | null]>,
   parse: (ctx: ParseContext) => Command | null,
@@ -278,6 +323,18 @@ const KEYWORDS: readonly KeywordEntry[] = [
     ],
     duty(false),
   ),
+  ...entries([['ON SCENE', null], ['ONSCENE', null], ['EN EL LUGAR', 'es'], ['NASA LUGAR', 'tl']], arrived),
+  ...entries(
+    [['DRILLS OFF', null], ['DRILL OFF', null], ['SIMULACROS NO', 'es'], ['SIMULACRO NO', 'es'], ['PAGSASANAY OFF', 'tl']],
+    drills(false),
+  ),
+  ...entries(
+    [['DRILLS ON', null], ['DRILL ON', null], ['SIMULACROS SI', 'es'], ['SIMULACRO SI', 'es'], ['PAGSASANAY ON', 'tl']],
+    drills(true),
+  ),
+  ...entries([['APPROVE', null], ['APROBAR', 'es'], ['APRUEBO', 'es'], ['APRUBAHAN', 'tl']], memberDecision('approve')),
+  ...entries([['DENY', null], ['RECHAZAR', 'es'], ['RECHAZO', 'es'], ['TANGGIHAN', 'tl']], memberDecision('deny')),
+  ...entries([['SEND', null], ['ENVIAR', 'es'], ['IPADALA', 'tl']], send),
   // Longer keyword wins: "HINDI TOTOO X7K2" is a verdict, not "HINDI" + code.
 ].sort((a, b) => b.words.length - a.words.length);
 

@@ -10,6 +10,7 @@ import type { LatLng, Location } from '../domain/types.js';
 import type { Logger } from '../log.js';
 import { distanceMeters } from './distance.js';
 import { fold, parseStreetName, SUFFIX_TYPES } from './names.js';
+import { blockLabel } from './read-location.js';
 
 export type GeocoderHit = Location & { source: 'geocoder'; words: null };
 
@@ -325,7 +326,7 @@ function toHit(result: NominatimResult, streets: [string, string] | null): Geoco
     const number = /^\d+/.exec(houseNumber)?.[0];
     const roadName = address.road ?? address.pedestrian ?? address.footway;
     if (!number || !roadName) return null;
-    return at('address', `${Math.floor(Number(number) / 100) * 100} block of ${streetLabel(roadName)}`);
+    return at('address', blockLabel(Number(number), streetLabel(roadName)));
   }
   if (isPoi && name) return at('place', name);
   return null;

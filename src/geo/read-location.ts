@@ -251,7 +251,9 @@ class Reader {
   ) {
     const { blanked, pin, sawLink } = readPins(text);
     this.blanked = blanked;
-    if (pin) this.pin = { location: this.pinLocation(pin) };
+    // A pin far from the network's region (a swapped or mistyped pair, a pasted link to somewhere else) places
+    // nothing: the sender is asked where instead.
+    if (pin && (!g.region || distanceMeters(pin.point, g.region) <= PIN_REGION_METERS)) this.pin = { location: this.pinLocation(pin) };
     this.mentionsPlace = sawLink || pin !== null;
     this.tokens = mergeSpokenNumbers(tokenizeText(blanked));
     this.words = this.tokens.map((t) => t.text);
@@ -969,7 +971,7 @@ function ordinal(n: number): string {
 }
 
 /** What an alert may say about a home: the block, never the house number. */
-function blockLabel(number: number, street: string): string {
+export function blockLabel(number: number, street: string): string {
   return number < 100 ? `first block of ${street}` : `${Math.floor(number / 100) * 100} block of ${street}`;
 }
 
@@ -1014,11 +1016,17 @@ const LINK_PATTERNS: readonly RegExp[] = [
   new RegExp(String.raw`(?<![\d.])([-+]?\d{1,2}\.\d{3,}),\s*([-+]?\d{1,3}\.\d{3,})`),
 ];
 const LATLNG_WORDS = new RegExp(String.raw`\blat(?:itude)?\s*[:=]?\s*(${NUM})\s*[,;]?\s*(?:lng|lon|long|longitude)\s*[:=]?\s*(${NUM})`, 'giu');
-const PAIR = /(?<![\d.\w-])([-+]?\d{1,3}\.\d{3,})\s*°?\s*([NSns])?\s*[,;]?\s+([-+]?\d{1,3}\.\d{3,})\s*°?\s*([EWew])?(?![\d.])|(?<![\d.\w-])([-+]?\d{1,3}\.\d{3,})\s*°?\s*([NSns])?,([-+]?\d{1,3}\.\d{3,})\s*°?\s*([EWew])?(?![\d.])/gu;
+/** How far from the committees' region a pasted pin may be and still be taken as where a raid is. */
+const PIN_REGION_METERS = 300_000;
 
+// Separators are bounded ([ \t]{0,2}) rather than \s*: overlapping unbounded runs made a number followed by a long
+// run of spaces take time to the fourth power of its length (a 1,600-character text could hang the webhook).
+const PAIR = /(?<![\d.\w-])([-+]?\d{1,3}\.\d{3,})[ \t]{0,2}°?([NSns])?[ \t]{0,2}[,;]?[ \t]{1,3}([-+]?\d{1,3}\.\d{3,})[ \t]{0,2}°?([EWew])?(?![\d.])|(?<![\d.\w-])([-+]?\d{1,3}\.\d{3,})[ \t]{0,2}°?([NSns])?,([-+]?\d{1,3}\.\d{3,})[ \t]{0,2}°?([EWew])?(?![\d.])/gu;
+
+/** A plausible pin: in range, not the (0, 0) of an empty GPS or a blank form; [lng, lat] only when [lat, lng] can't be. */
 function validPair(lat: number, lng: number): LatLng | null {
-  if (!Number.isFinite(lat) || !Number.isFinite(lng)) return null;
-  if (Math.abs(lat) <= 90 && Math.abs(lng) <= 180 && !(lat === 0 && lng === 0)) return { lat, lng };
+  if (!Number.isFinite(lat) || !Number.isFinite(lng) || (lat === 0 && lng === 0)) return null;
+  if (Math.abs(lat) <= 90 && Math.abs(lng) <= 180) return { lat, lng };
   // GeoJSON order, [lng, lat]
   if (Math.abs(lng) <= 90 && Math.abs(lat) <= 180) return { lat: lng, lng: lat };
   return null;

@@ -58,12 +58,18 @@ export const committeeCreateBody = z.object({
   autoApprove: z.boolean().optional(),
 });
 
+export const weeklyShiftSchema = z
+  .object({ day: z.number().int().min(0).max(6), start: z.number().int().min(0).max(1439), end: z.number().int().min(1).max(1440) })
+  .refine((shift) => shift.start !== shift.end, 'a shift must not start and end at the same minute');
+
 export const memberPatchBody = z
   .object({
     role: z.enum(MEMBER_ROLES).optional(),
     status: z.enum(MEMBER_STATUSES).optional(),
     zip: z.union([z.string().regex(/^\d{5}$/, 'must be a 5-digit ZIP code'), z.null()]).optional(),
     onDuty: z.boolean().optional(),
+    /** Weekly on-duty windows in TIMEZONE (day 0 = Sunday, minutes since midnight, end exclusive); null or [] for none. */
+    shifts: z.union([z.array(weeklyShiftSchema).max(50), z.null()]).optional(),
   })
   .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
 
@@ -85,6 +91,12 @@ export const placeIncidentBody = z.object({
   zip: z.string().regex(/^\d{5}$/, 'must be a 5-digit ZIP code').optional(),
 });
 
+/** `POST /api/drills`: where the drill is played out and what kind of raid it rehearses. */
+export const drillCreateBody = z.object({
+  location: placeIncidentBody.pick({ lat: true, lng: true, label: true }),
+  kind: z.enum(INCIDENT_KINDS).default('other'),
+});
+
 export const geocodeQuery = z.object({ q: z.string().trim().min(1).max(200) });
 /** What the offline parser read from a ZIP code or place name typed into the console's `Place` field. */
 export const geocodedSchema = z.object({ lat: z.number(), lng: z.number(), label: z.string(), precision: z.enum(PRECISIONS), zip: z.string().nullable() });
@@ -101,6 +113,11 @@ export const userCreateBody = z.object({
 
 export const userPatchBody = z
   .object({ role: z.enum(USER_ROLES).optional(), disabled: z.boolean().optional(), phone: z.union([phoneInput, z.null()]).optional() })
+  .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
+
+/** The signed-in user's own paging settings; `locale` is the console's language, which pages are written in. */
+export const mePatchBody = z
+  .object({ phone: z.union([phoneInput, z.null()]).optional(), onDuty: z.boolean().optional(), locale: z.enum(LOCALES).optional() })
   .refine((patch) => Object.keys(patch).length > 0, 'nothing to change');
 
 export const passwordSetBody = z.object({
@@ -177,6 +194,8 @@ export const incidentSchema = z.object({
   floodReporters: z.number().int(),
   flood: z.boolean(),
   drill: z.boolean(),
+  /** Corroboration: how many distinct non-flood reporters saw it close together (0 until CORROBORATE_REPORTERS did). */
+  priority: z.number().int(),
   afterDismissedId: z.string().nullable(),
   firstReportedAt: time,
   lastReportedAt: time,
@@ -190,6 +209,14 @@ export const incidentSchema = z.object({
 
 /** `POST /api/incidents/:id/confirm`: the incident, how many different people approved its alert, and how many must. */
 export const confirmationSchema = incidentSchema.extend({ approvals: z.number().int(), needed: z.number().int() });
+
+/** `POST /api/incidents/:id/messages`: the dispatcher's words; the whole update must fit two segments in every language. */
+export const updateBody = z.object({ text: z.string().trim().min(1).max(1600) });
+/** `dismiss`: why; a duplicate names the incident it repeats (id or code). */
+export const dismissBody = z.object({ reason: z.enum(['false', 'duplicate']).optional(), duplicateOf: z.string().trim().min(1).max(128).optional() });
+export const mergeBody = z.object({ into: z.string().trim().min(1).max(128) });
+/** An update or a reminder: the incident, and how many people it was written for. */
+export const followUpSentSchema = incidentSchema.extend({ recipients: z.number().int() });
 
 export const reportSchema = z.object({
   id: z.string(),
@@ -224,6 +251,15 @@ export const incidentDetailSchema = incidentSchema.extend({
   /** Outgoing messages of this incident: per kind (`alert`, `update`, …), how many are in each ledger status. */
   alerts: z.record(z.string(), z.partialRecord(z.enum(MESSAGE_STATUSES), z.number().int())),
   responses: z.array(z.object({ id: z.string(), answer: z.enum(['going', 'cannot']), at: time, phone: z.string().nullable() })),
+  /** Members alerted, counted by their latest answer; `onScene` said ON SCENE (and count as going too). */
+  rollCall: z.object({
+    going: z.number().int(),
+    cannot: z.number().int(),
+    noReply: z.number().int(),
+    onScene: z.number().int(),
+    /** Seconds from release to the first ON SCENE: the network's own response time; null before anyone arrived. */
+    firstArrivalSeconds: z.number().int().nullable(),
+  }),
   /** Who approved the alert so far (console users by email; a verifier as `verifier`), first first. */
   approvals: z.array(z.object({ by: z.string(), at: time })),
   /** RELEASE_APPROVALS: how many different people must approve before the alert goes out. */
@@ -250,12 +286,16 @@ export const memberSchema = z.object({
   note: z.string().nullable(),
   zip: z.string().nullable(),
   onDuty: z.boolean(),
+  /** Weekly on-duty windows in TIMEZONE; null: on duty whenever `onDuty`. */
+  shifts: z.array(weeklyShiftSchema).nullable(),
   stopped: z.boolean(),
+  /** Repeated delivery failures (30003/30005/30006) set the number aside: nothing is sent to it until marked reachable. */
+  unreachable: z.boolean(),
   joinedAt: time,
   updatedAt: time,
 });
 
-export const memberUpdateSchema = memberSchema.pick({ id: true, role: true, status: true, zip: true, onDuty: true, updatedAt: true });
+export const memberUpdateSchema = memberSchema.pick({ id: true, role: true, status: true, zip: true, onDuty: true, shifts: true, updatedAt: true });
 
 const alarmSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sending_paused'), code: z.string(), since: z.string() }),
@@ -301,6 +341,8 @@ export const userSchema = z.object({
   role: z.enum(USER_ROLES),
   /** Masked to the country code and last four digits. */
   phone: z.string().nullable(),
+  /** Paged by SMS about unopened, stale and disputed incidents (with a phone number). */
+  onDuty: z.boolean(),
   totp: z.boolean(),
   disabled: z.boolean(),
   createdAt: time,
@@ -384,14 +426,40 @@ export type SimulatorSmsView = z.infer<typeof simulatorSmsSchema>;
 export type SimulatorInboxView = z.infer<typeof simulatorInboxSchema>;
 export type PreviewView = z.infer<typeof previewSchema>;
 export type ConfirmationView = z.infer<typeof confirmationSchema>;
+export type FollowUpSentView = z.infer<typeof followUpSentSchema>;
+export type DismissBody = z.input<typeof dismissBody>;
 export type UserView = z.infer<typeof userSchema>;
 export type UserCreatedView = z.infer<typeof userCreatedSchema>;
 export type AuditEntryView = z.infer<typeof auditEntrySchema>;
 export type GeocodedView = z.infer<typeof geocodedSchema>;
 export type PlaceIncidentBody = z.input<typeof placeIncidentBody>;
+export type DrillCreateBody = z.input<typeof drillCreateBody>;
 export type ZipCellsView = z.infer<typeof zipCellsSchema>;
 export type PlaceView = z.infer<typeof placeSchema>;
 export type PlaceCreateBody = z.input<typeof placeCreateBody>;
 export type PlacePatchBody = z.input<typeof placePatchBody>;
 export type PlaceImportResult = z.infer<typeof placeImportResultSchema>;
 export type PlaceImportRejected = z.infer<typeof placeImportRejectedSchema>;
+
+/** `GET /api/incidents/:id/verification`: who was asked to verify (masked numbers), what they answered, and the state of escalation. */
+export const verificationSchema = z.object({
+  incidentId: z.string(),
+  round: z.number().int(),
+  /** When the next nearest verifiers are asked if nobody acknowledges; null when nothing is pending. */
+  nextStepAt: time.nullable(),
+  /** A verifier's FALSE conflicted with an approval: dispatchers decide. */
+  disputedAt: time.nullable(),
+  requests: z.array(
+    z.object({
+      id: z.string(),
+      phone: z.string().nullable(),
+      round: z.number().int(),
+      askedAt: time,
+      ack: z.enum(['going', 'cannot']).nullable(),
+      ackAt: time.nullable(),
+      verdict: z.enum(['confirm', 'false']).nullable(),
+      verdictAt: time.nullable(),
+    }),
+  ),
+});
+export type VerificationView = z.infer<typeof verificationSchema>;

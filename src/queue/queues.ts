@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { SEND_PRIORITY } from '../domain/send-priority.js';
 import { orTimeout } from '../timeout.js';
 import { CAPPED_BACKOFF } from './backoff.js';
 import { type AlertJob, type MediaJob, QUEUES, type ReportJob, type SendJob } from './names.js';
@@ -26,7 +27,13 @@ function inTime<T>(connection: Redis, add: () => Promise<T>): Promise<T> {
   });
 }
 
-export function createQueues(connection: Redis, prefix: string, retry: { attempts: number; baseMs: number }) {
+/**
+ * Each send job's BullMQ priority (lower first), by ledger id: VERIFY requests and alerts go ahead of a backlog of
+ * updates. Given by whoever owns the ledger; without it every send job has the same priority.
+ */
+export type SendPriorities = (messageIds: string[]) => ReadonlyMap<string, number>;
+
+export function createQueues(connection: Redis, prefix: string, retry: { attempts: number; baseMs: number }, sendPriorities?: SendPriorities) {
   const defaults: JobsOptions = {
     attempts: retry.attempts,
     // Capped exponential with jitter (see backoff.ts), so that many failed sends don't all come back at once.
@@ -58,7 +65,11 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
       return queue.addBulk(jobs as Parameters<Queue<T>['addBulk']>[0]);
     });
 
-  const sendJobs = (messageIds: string[]) => messageIds.map((messageId) => ({ name: 'send', data: { messageId }, opts: { jobId: `send-${messageId}` } }));
+  // Every send job has a priority: BullMQ runs jobs without one before all prioritized jobs.
+  const sendJobs = (messageIds: string[]) => {
+    const priorities = sendPriorities?.(messageIds);
+    return messageIds.map((messageId) => ({ name: 'send', data: { messageId }, opts: { jobId: `send-${messageId}`, priority: priorities?.get(messageId) ?? SEND_PRIORITY.normal } }));
+  };
   const reportJob = (reportId: string) => ({ name: 'process', data: { reportId }, opts: { jobId: `report-${reportId}` } });
   const mediaJob = (reportId: string) => ({ name: 'fetch', data: { reportId }, opts: { jobId: `media-${reportId}` } });
 

@@ -4,12 +4,13 @@ import type { Deps } from '../deps.js';
 import { backfillInbound } from '../services/backfill.js';
 import { runBroadcast } from '../services/broadcast.js';
 import { broadcastGaveUp, reportGaveUp, sendGaveUp } from '../services/gave-up.js';
-import { expireIncidents, reconcile } from '../services/maintenance.js';
+import { expireIncidents, pageDispatchersWhenDue, reconcile } from '../services/maintenance.js';
 import { deleteFromProvider } from '../services/provider-cleanup.js';
 import { fetchReportMedia, mediaGaveUp, requeueUnfetchedMedia } from '../services/media.js';
 import { processReport } from '../services/reports.js';
 import { forgetReporterNumbers, purgeBefore } from '../services/retention.js';
 import { sendMessage } from '../services/sending.js';
+import { escalateVerifications } from '../services/verification.js';
 import { orTimeout } from '../timeout.js';
 import { cappedBackoff } from './backoff.js';
 import { workerConnection } from './connection.js';
@@ -65,6 +66,8 @@ export async function startWorkers(deps: Deps): Promise<Workers> {
         ['reconcile', () => reconcile(deps)],
         ['fetch media', () => requeueUnfetchedMedia(deps)],
         ['expire', () => expireIncidents(deps)],
+        ['verification escalation', () => escalateVerifications(deps)],
+        ['page dispatchers', () => pageDispatchersWhenDue(deps)],
         ['forget reporter numbers', () => forgetReporterNumbers(deps)],
         ['purge', () => purgeBefore(deps, deps.now() - deps.config.retentionDays * 86_400_000, null, { quiet: true })],
         ['delete at provider', () => deleteFromProvider(deps)],

@@ -8,6 +8,7 @@ import { planRecipients, type Recipient } from '../domain/recipients.js';
 import { isLocale, LOCALES, type Locale } from '../domain/types.js';
 import { areaContains } from '../geo/areas.js';
 import type { AlertJob } from '../queue/names.js';
+import { alertedContacts, thankReporters } from './follow-through.js';
 
 type BroadcastDeps = Pick<Deps, 'db' | 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log'>;
 
@@ -34,6 +35,8 @@ export async function runBroadcast(deps: BroadcastDeps, job: AlertJob): Promise<
     .filter((row) => row.kind === kind && row.status === 'queued')
     .sort((a, b) => (a.distanceMeters ?? Infinity) - (b.distanceMeters ?? Infinity));
   if (pending.length > 0) await deps.queues.sendMessages(pending.map((row) => row.id));
+  // After the alerts: reporters whose number is still held hear once that responders were alerted.
+  if (job.kind === 'alert') await thankReporters(deps, incident.id);
   deps.events.incidentChanged(incident.id);
   return pending.length;
 }
@@ -72,7 +75,10 @@ export interface AlertAudience {
 export function alertAudience(deps: Pick<BroadcastDeps, 'repos'>, incident: Incident & { lat: number; lng: number }): AlertAudience {
   const point = { lat: incident.lat, lng: incident.lng, zip: incident.zip, precision: incident.precision ?? undefined };
   const covering = deps.repos.committees.list().filter((committee) => areaContains(committee.area, point));
-  const candidates = deps.repos.committees.reachableMembers(covering.map((c) => c.id));
+  const reachable = deps.repos.committees.reachableMembers(covering.map((c) => c.id));
+  // A drill never reaches a number that said DRILLS OFF.
+  const optedOut = incident.drill ? deps.repos.rollCall.drillsOffAmong(reachable.map((c) => c.contactId)) : null;
+  const candidates = optedOut ? reachable.filter((c) => !optedOut.has(c.contactId)) : reachable;
   const reporters = new Set(deps.repos.reports.ofIncident(incident.id).flatMap((r) => (r.contactId ? [r.contactId] : [])));
   const recipients = planRecipients(candidates, point, reporters);
   const reached = new Set(recipients.map((r) => r.contactId));
@@ -128,7 +134,8 @@ export function planClosingFollowUp(
   now: number,
   contactIds?: string[],
 ): string[] {
-  const audience = contactIds ?? deps.repos.messages.handedOverContacts(incident.id, 'alert');
+  // Incidents merged into this one included: their members were told it is the same raid.
+  const audience = contactIds ?? alertedContacts(deps.repos, incident.id);
   if (audience.length === 0) return [];
   return deps.repos.messages.plan(followUpMessages(deps, incident, kind, kind, audience), now);
 }

@@ -15,6 +15,9 @@ import type { Locale } from '../domain/types.js';
 import type { LocationReading } from '../geo/read-location.js';
 import { zipCentroid } from '../geo/zips.js';
 import { type MessageKey, t } from '../i18n/index.js';
+import { answerJoinRequest, noticeJoinRequest } from './membership.js';
+import { coordinatorSend, verifierAck, verifierWord, type VerifyAnswer, type VerifyFollowUp } from './verification.js';
+import { alertAnswered, recordArrival, setDrills } from './roll-call.js';
 
 export interface InboundSms {
   sid: string;
@@ -32,13 +35,17 @@ export interface InboundOutcome {
   reportId?: string;
   /** An incident whose console view changed. */
   incidentId?: string;
+  /** Ledger rows written with this text (e.g. coordinators told of a JOIN): queued once it has committed. */
+  sends?: string[];
+  /** A verifier's or coordinator's SMS owes work after the commit: an alert release, sends, a page. */
+  followUp?: VerifyFollowUp;
   duplicate: boolean;
 }
 
-type Ctx = Pick<Deps, 'db' | 'repos' | 'config' | 'locator'> & { now: number };
+type Ctx = Pick<Deps, 'db' | 'repos' | 'config' | 'locator'> & { now: number; sends: string[] };
 
 export function handleInboundSms(deps: Pick<Deps, 'db' | 'repos' | 'config' | 'now' | 'locator'>, sms: InboundSms): InboundOutcome {
-  const ctx: Ctx = { ...deps, now: deps.now() };
+  const ctx: Ctx = { ...deps, now: deps.now(), sends: [] };
   return inTransaction(deps.db, () => {
     const seen = ctx.repos.inbound.get(sms.sid);
     if (seen) return { reply: seen.reply, duplicate: true };
@@ -57,7 +64,7 @@ export function handleInboundSms(deps: Pick<Deps, 'db' | 'repos' | 'config' | 'n
     const locale = learnLocale(ctx, contact, command, detected?.locale ?? null);
     const outcome = dispatch(ctx, contact, locale, command, sms, detected?.language ?? null);
     ctx.repos.inbound.record({ sid: sms.sid, contactId: contact.id, kind: outcome.kind, reply: outcome.reply, receivedAt: ctx.now });
-    return { reply: outcome.reply, reportId: outcome.reportId, incidentId: outcome.incidentId, duplicate: false };
+    return { reply: outcome.reply, reportId: outcome.reportId, incidentId: outcome.incidentId, sends: ctx.sends, followUp: outcome.followUp, duplicate: false };
   });
 }
 
@@ -66,10 +73,13 @@ interface Handled {
   reply: string | null;
   reportId?: string;
   incidentId?: string;
+  followUp?: VerifyFollowUp;
 }
 
 function dispatch(ctx: Ctx, contact: Contact, locale: Locale, command: Command, sms: InboundSms, language: string | null): Handled {
-  const say = (key: MessageKey, params?: Record<string, string | number>, inLocale = locale) => fitSms(t(inLocale, key, params));
+  // Every reply may name the program (HELP and JOIN replies must, as carriers require).
+  const say = (key: MessageKey, params?: Record<string, string | number>, inLocale = locale) =>
+    fitSms(t(inLocale, key, { program: ctx.config.programName, ...params }));
   const { repos, now } = ctx;
 
   switch (command.type) {
@@ -97,17 +107,35 @@ function dispatch(ctx: Ctx, contact: Contact, locale: Locale, command: Command, 
         repos.contacts.markStarted(contact.id);
         return { kind: 'start', reply: say('start_ok') };
       }
+      // `1 <check>` from a verifier acknowledges a verify request: check codes are looked up before incident codes.
+      const ack = command.incidentCode ? verifierAck(ctx, contact.id, command.answer, command.incidentCode) : undefined;
+      if (ack) return verified(ack, say);
       return answerAlert(ctx, contact, command.answer, command.incidentCode ? [command.incidentCode] : [], say);
     }
 
     case 'verify':
-      // Verification requests come with a later change; until then no check code can match.
-      return { kind: 'verify', reply: say('verify_nothing') };
+      return verified(verifierWord(ctx, contact.id, command.verdict, command.check), say);
+
+    case 'send':
+      return verified(coordinatorSend(ctx, contact.id, command.incidentCode), say);
 
     case 'duty': {
       const changed = repos.committees.setDuty(contact.id, command.onDuty, now);
       if (changed === 0) return { kind: 'duty', reply: say('duty_not_allowed') };
       return { kind: 'duty', reply: say(command.onDuty ? 'duty_on' : 'duty_off') };
+    }
+
+    case 'arrived':
+      return arrivedOnScene(ctx, contact, command.incidentCode ? [command.incidentCode] : [], say);
+
+    case 'drills':
+      setDrills(ctx, contact.id, command.on);
+      return { kind: 'drills', reply: say(command.on ? 'drills_on' : 'drills_off') };
+
+    case 'member': {
+      const answer = answerJoinRequest(ctx, contact, command.decision, command.last4);
+      ctx.sends.push(...answer.sends);
+      return { kind: 'member', reply: say(answer.key, answer.params) };
     }
 
     case 'empty':
@@ -120,6 +148,16 @@ function dispatch(ctx: Ctx, contact: Contact, locale: Locale, command: Command, 
 }
 
 type Say = (key: MessageKey, params?: Record<string, string | number>) => string;
+
+/** A verifier's or coordinator's answer (verification.ts decides it) as this text's outcome. */
+function verified(answer: VerifyAnswer, say: Say): Handled {
+  return {
+    kind: answer.kind,
+    reply: say(answer.key, answer.params),
+    ...(answer.incidentId ? { incidentId: answer.incidentId } : {}),
+    ...(answer.followUp ? { followUp: answer.followUp } : {}),
+  };
+}
 
 // A text this short with no report words is an answer ("24th and Folsom", "en la Misión"), not a new report.
 const SHORT_ANSWER_WORDS = 8;
@@ -197,8 +235,10 @@ function answerWhere(ctx: Ctx, report: Report, body: string, reading: LocationRe
 /** "1", "on my way", "no puedo" from a member: the roll-call answer to the alert its code names, or the latest. */
 function answerAlert(ctx: Ctx, contact: Contact, answer: 'going' | 'cannot' | 'ack', codes: readonly string[], say: Say): Handled {
   const { repos, now } = ctx;
-  const named = codes.map((code) => repos.incidents.findByCode(code)).find((incident) => incident !== undefined);
-  const incident = named ?? lastAlertedIncident(ctx, contact.id);
+  const answered = alertAnswered(ctx, contact.id, codes);
+  // Two open alerts and no code: nothing is recorded until the sender says which.
+  if ('which' in answered) return { kind: 'respond', reply: say('respond_which', { first: answered.which[0], second: answered.which[1] }) };
+  const incident = 'incident' in answered ? answered.incident : undefined;
   if (!incident || !repos.messages.wasSentTo(contact.id, incident.id, 'alert')) return { kind: 'respond', reply: say('respond_nothing') };
   if (answer === 'ack') return { kind: 'respond', reply: say('reply_noted', { code: incident.code }), incidentId: incident.id };
   repos.responses.record(incident.id, contact.id, answer, now);
@@ -208,6 +248,16 @@ function answerAlert(ctx: Ctx, contact: Contact, answer: 'going' | 'cannot' | 'a
     reply: say(answer === 'going' ? 'respond_going' : 'respond_cannot', { code: incident.code }),
     incidentId: incident.id,
   };
+}
+
+/** `ON SCENE [code]` from a member the alert reached: their arrival, which also counts them as going. */
+function arrivedOnScene(ctx: Ctx, contact: Contact, codes: readonly string[], say: Say): Handled {
+  const answered = alertAnswered(ctx, contact.id, codes);
+  if ('which' in answered) return { kind: 'arrived', reply: say('arrived_which', { first: answered.which[0], second: answered.which[1] }) };
+  const incident = 'incident' in answered ? answered.incident : undefined;
+  if (!incident || !ctx.repos.messages.wasSentTo(contact.id, incident.id, 'alert')) return { kind: 'arrived', reply: say('respond_nothing') };
+  recordArrival(ctx, incident, contact.id, ctx.now);
+  return { kind: 'arrived', reply: say('arrived_ok', { code: incident.code }), incidentId: incident.id };
 }
 
 /** A new report. `contact` is null for a hidden number: nobody to ask where it is. */
@@ -255,7 +305,7 @@ function join(ctx: Ctx, contact: Contact, command: Extract<Command, { type: 'joi
   if (!contact.phoneEnc) repos.contacts.keepNumber(contact.id, phone);
   if (repos.committees.findMember(committee.id, contact.id)) return ['join_already', { committee: committee.name }];
   const home = command.zip ? zipCentroid(command.zip) : null;
-  repos.committees.addMember(
+  const member = repos.committees.addMember(
     {
       committeeId: committee.id,
       contactId: contact.id,
@@ -267,6 +317,7 @@ function join(ctx: Ctx, contact: Contact, command: Extract<Command, { type: 'joi
     },
     now,
   );
+  if (!committee.autoApprove) ctx.sends.push(...noticeJoinRequest(ctx, committee, member, repos.contacts.get(contact.id) ?? contact));
   return [committee.autoApprove ? 'join_active' : 'join_pending', { committee: committee.name }];
 }
 
@@ -276,7 +327,7 @@ function join(ctx: Ctx, contact: Contact, command: Extract<Command, { type: 'joi
  */
 function fromHiddenNumber(ctx: Ctx, command: Command, sms: InboundSms, detected: DetectedLanguage | null): Handled {
   const locale = command.languageHint ?? detected?.locale ?? ctx.config.defaultLocale;
-  const say = (key: MessageKey) => fitSms(t(locale, key));
+  const say = (key: MessageKey) => fitSms(t(locale, key, { program: ctx.config.programName }));
   switch (command.type) {
     case 'report':
       return report(ctx, null, sms, detected?.language ?? null, ctx.locator.read(sms.body), say);
@@ -289,11 +340,6 @@ function fromHiddenNumber(ctx: Ctx, command: Command, sms: InboundSms, detected:
     default:
       return { kind: command.type, reply: say('hidden_number') };
   }
-}
-
-function lastAlertedIncident(ctx: Ctx, contactId: string) {
-  const last = ctx.repos.messages.latestAlertTo(contactId);
-  return last?.incidentId ? ctx.repos.incidents.get(last.incidentId) : undefined;
 }
 
 /**

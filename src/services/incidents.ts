@@ -6,9 +6,11 @@ import type { Deps } from '../deps.js';
 import { type IncidentStatus, OPEN_STATUSES, type Precision, UNCONFIRMED_STATUSES } from '../domain/types.js';
 import type { AlertJob } from '../queue/names.js';
 import { alertAudience, type ClosingFollowUp, planClosingFollowUp } from './broadcast.js';
+import { type DismissWhy, dismissWithReason } from './follow-through.js';
 import { reclusterPlacedIncident } from './placement.js';
+import { noticeAdminsOfLargeAlert, requestVerification } from './verification.js';
 
-type IncidentDeps = Pick<Deps, 'db' | 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log' | 'writes' | 'locator'>;
+type IncidentDeps = Pick<Deps, 'db' | 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log' | 'writes' | 'locator' | 'vault'>;
 
 export type ActionResult = 'done' | 'unchanged' | 'conflict' | 'not_found';
 
@@ -51,23 +53,46 @@ export async function confirmIncident(deps: IncidentDeps, id: string, userId: st
       deps.repos.incidents.addEvent(id, 'approved', now, {}, userId);
       deps.repos.audit.record('incident.approve', now, { actorUserId: userId, target: id });
     }
-    const approvers = deps.repos.incidents.approvals(id);
-    if (approvers.length < needed) return { answer: { result: 'done', approvals: approvers.length, needed }, fanOut: false, changed: isNew };
-    if (!deps.repos.incidents.transition(id, UNCONFIRMED_STATUSES, { status: 'confirmed', confirmedAt: now }, now)) {
-      return { answer: { result: 'conflict' }, fanOut: false, changed: false };
-    }
-    deps.repos.incidents.addEvent(id, 'confirmed', now, {}, userId);
-    deps.repos.audit.record('incident.confirm', now, { actorUserId: userId, target: id });
-    deps.repos.audit.record('incident.release', now, {
-      actorUserId: userId,
-      target: id,
-      detail: { approvers: approvers.map((a) => (a.userId ? { userId: a.userId } : { contactId: a.contactId })) },
-    });
-    return { answer: { result: 'done', approvals: approvers.length, needed }, fanOut: true, changed: true };
+    const release = releaseIfApproved(deps, id, now, { userId });
+    if (release.result === 'conflict') return { answer: { result: 'conflict' }, fanOut: false, changed: false };
+    return { answer: { result: 'done', approvals: release.approvals, needed }, fanOut: release.result === 'released', changed: isNew || release.result === 'released' };
   });
-  if (fanOut) await broadcast(deps, { incidentId: id, kind: 'alert' });
+  if (fanOut) await queueAlert(deps, id);
   else if (changed) deps.events.incidentChanged(id);
   return answer;
+}
+
+/**
+ * Inside the write transaction that recorded an approval (a console user's confirm, a verifier's CONFIRM, a
+ * coordinator's SEND): once RELEASE_APPROVALS different people approved, the incident is confirmed and the release
+ * audited with its approvers. The caller queues the alert (`queueAlert`) after the commit.
+ */
+export function releaseIfApproved(
+  deps: Pick<IncidentDeps, 'repos' | 'config'>,
+  id: string,
+  now: number,
+  actor: { userId?: string; contactId?: string },
+): { result: 'released' | 'waiting' | 'conflict'; approvals: number } {
+  const approvers = deps.repos.incidents.approvals(id);
+  if (approvers.length < deps.config.releaseApprovals) return { result: 'waiting', approvals: approvers.length };
+  if (!deps.repos.incidents.transition(id, UNCONFIRMED_STATUSES, { status: 'confirmed', confirmedAt: now }, now)) {
+    return { result: 'conflict', approvals: approvers.length };
+  }
+  const by = actor.contactId ? { contactId: actor.contactId } : {};
+  deps.repos.incidents.addEvent(id, 'confirmed', now, by, actor.userId);
+  deps.repos.audit.record('incident.confirm', now, { actorUserId: actor.userId ?? null, target: id, ...(actor.contactId ? { detail: by } : {}) });
+  deps.repos.audit.record('incident.release', now, {
+    actorUserId: actor.userId ?? null,
+    target: id,
+    detail: { approvers: approvers.map((a) => (a.userId ? { userId: a.userId } : { contactId: a.contactId })) },
+  });
+  return { result: 'released', approvals: approvers.length };
+}
+
+/** After a release committed: the fan-out is queued at once, and admins hear of a large alert. */
+export async function queueAlert(deps: IncidentDeps, id: string): Promise<void> {
+  await broadcast(deps, { incidentId: id, kind: 'alert' });
+  await noticeAdminsOfLargeAlert(deps, id);
 }
 
 function coveredByCommittee(deps: IncidentDeps, incident: Incident & { lat: number; lng: number }): boolean {
@@ -82,11 +107,12 @@ function coveredByCommittee(deps: IncidentDeps, incident: Incident & { lat: numb
 }
 
 /**
- * False alarm. Before confirmation no alert is ever sent; after it, alerts not yet handed over are cancelled
- * and a correction goes to everyone who got one.
+ * False alarm (or, with `why`, a duplicate). Before confirmation no alert is ever sent and the verifiers asked stand
+ * down; after it, alerts not yet handed over are cancelled and a correction saying what it was goes to everyone who
+ * got one (src/services/follow-through.ts).
  */
-export async function dismissIncident(deps: IncidentDeps, id: string, userId: string): Promise<ActionResult> {
-  return close(deps, id, userId, 'dismissed', OPEN_STATUSES, 'correction');
+export async function dismissIncident(deps: IncidentDeps, id: string, userId: string | undefined, why: DismissWhy = { reason: 'false' }): Promise<ActionResult> {
+  return dismissWithReason(deps, id, userId, why);
 }
 
 /** All clear, to exactly those the alert was handed over for; alerts not yet handed over are cancelled. */
@@ -159,6 +185,8 @@ export async function placeIncident(
   });
   if (result.result === 'done' && result.confirmed) await broadcast(deps, { incidentId: id, kind: 'alert' });
   else if (result.result === 'done') deps.events.incidentChanged(id);
+  // First placed by hand: verifiers are asked now, as for a report that came with a place.
+  if (result.result === 'done' && !result.confirmed) await requestVerification(deps, id);
   return result.result;
 }
 

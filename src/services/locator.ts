@@ -7,7 +7,7 @@ import type { Config } from '../config.js';
 import type { Repositories } from '../deps.js';
 import { type AreaContains, defaultAreaContains } from '../domain/clustering.js';
 import type { LatLng, Location } from '../domain/types.js';
-import { createCityIndex } from '../geo/cities.js';
+import { type CityIndex, createCityIndex } from '../geo/cities.js';
 import { distanceMeters } from '../geo/distance.js';
 import { createHttpGeocoder, type HttpGeocoder } from '../geo/http-geocoder.js';
 import type { StreetIndex } from '../geo/lookup.js';
@@ -29,7 +29,7 @@ export interface Locator {
   zipOf(point: LatLng): string | null;
 }
 
-// Sources are re-checked at most this often: a place added in the console is read by the next report after it.
+// The street index file and the committees' region are re-checked at most this often.
 const RECHECK_MS = 2_000;
 const REGION_RADIUS_KM = 150;
 
@@ -44,6 +44,7 @@ export function createLocator(deps: { repos: Repositories; config: Config; log: 
   let streetsStamp: number | null = null;
   let streets: StreetIndex | null = null;
   let region: LatLng | null = null;
+  let cities: CityIndex | null = null;
   let regionKey = '';
   let gazetteers: Gazetteers | null = null;
 
@@ -52,16 +53,13 @@ export function createLocator(deps: { repos: Repositories; config: Config; log: 
   }
 
   function refresh(): Gazetteers {
-    const now = deps.now();
-    if (gazetteers && now - checkedAt < RECHECK_MS) return gazetteers;
-    checkedAt = now;
-    let changed = gazetteers === null;
-
+    // Places are checked on every read (one small query): a place added in the console is known to the next text.
     const version = repos.places.version();
-    if (version !== placesVersion) {
-      placesVersion = version;
-      changed = true;
-    }
+    let changed = gazetteers === null || version !== placesVersion;
+    placesVersion = version;
+    const now = deps.now();
+    if (gazetteers && !changed && now - checkedAt < RECHECK_MS) return gazetteers;
+    checkedAt = now;
     const stamp = fileStamp(config.streetsFile);
     if (stamp !== streetsStamp) {
       streetsStamp = stamp;
@@ -70,18 +68,14 @@ export function createLocator(deps: { repos: Repositories; config: Config; log: 
     }
     const centres = repos.committees.list().flatMap((c) => areaCentroidHint(c.area) ?? []);
     const key = centres.map((c) => `${c.lat.toFixed(3)},${c.lng.toFixed(3)}`).join(';');
-    if (key !== regionKey) {
+    if (key !== regionKey || !cities) {
       regionKey = key;
       region = centres.length ? { lat: mean(centres.map((c) => c.lat)), lng: mean(centres.map((c) => c.lng)) } : null;
+      cities = createCityIndex({ region, radiusKm: REGION_RADIUS_KM });
       changed = true;
     }
     if (changed || !gazetteers) {
-      gazetteers = {
-        places: buildPlaceIndex(repos.places.list()),
-        streets,
-        cities: createCityIndex({ region, radiusKm: REGION_RADIUS_KM }),
-        region,
-      };
+      gazetteers = { places: buildPlaceIndex(repos.places.list()), streets, cities, region };
     }
     return gazetteers;
   }
@@ -93,10 +87,21 @@ export function createLocator(deps: { repos: Repositories; config: Config; log: 
     return defaultAreaContains(area, point);
   };
 
+  /** Never throws: a source that breaks on some text (a damaged index) is left out for that text, and logged. */
+  const safeRead = (text: string): LocationReading => {
+    const sources = refresh();
+    try {
+      return readLocation(text, sources);
+    } catch (error) {
+      log.error({ err: (error as Error).message }, 'location reader failed; reading without the street index and places');
+      return readLocation(text, { ...sources, streets: null, places: buildPlaceIndex([]) });
+    }
+  };
+
   return {
-    read: (text) => readLocation(text, refresh()),
+    read: safeRead,
     async locate(text) {
-      const reading = readLocation(text, refresh());
+      const reading = safeRead(text);
       if (!geocoder || !reading.geocoderQuery) return reading;
       if (reading.location && ['point', 'address', 'intersection', 'place'].includes(reading.location.precision)) return reading;
       const hit = await geocoder.search(reading.geocoderQuery);
@@ -123,9 +128,15 @@ function fileStamp(path: string): number | null {
   }
 }
 
+// A text that touches every part of the index, read once when a file is loaded: a file whose shape is damaged
+// fails here, at load, and is set aside, instead of failing on every report later.
+const PROBE = '2440 Mission St, 24th and Mission, kanto ng Mission at 24th, Bernal Heights, 94110';
+
 function loadStreets(path: string, log: Logger): StreetIndex | null {
   try {
-    return readStreetIndexFile(path);
+    const index = readStreetIndexFile(path);
+    if (index) readLocation(PROBE, { places: buildPlaceIndex([]), streets: index, cities: createCityIndex({ region: null, radiusKm: REGION_RADIUS_KM }), region: null });
+    return index;
   } catch (error) {
     // A damaged index must not stop reports: they are read without streets and the operator is told.
     log.error({ err: (error as Error).message }, 'street index unreadable; reports are read without it');

@@ -2,6 +2,7 @@
 // database says is unfinished, so that a lost Redis or a killed worker loses nothing.
 import type { Deps } from '../deps.js';
 import { UNCONFIRMED_STATUSES } from '../domain/types.js';
+import { pageWhenDue } from './paging.js';
 import { claimRules, PAUSE_KEY } from './sending.js';
 
 type MaintenanceDeps = Pick<Deps, 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log'>;
@@ -19,6 +20,11 @@ export function expireIncidents(deps: MaintenanceDeps): number {
     }
   }
   return stale.length;
+}
+
+/** Pages on-duty dispatchers about new incidents nobody opened, and reminds them of confirmed ones left open. */
+export function pageDispatchersWhenDue(deps: MaintenanceDeps & Pick<Deps, 'db' | 'vault'>): Promise<{ unopened: number; stale: number }> {
+  return pageWhenDue(deps);
 }
 
 export async function reconcile(deps: MaintenanceDeps): Promise<{ reports: number; broadcasts: number; sends: number }> {

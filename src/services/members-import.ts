@@ -108,7 +108,7 @@ function addMember(deps: ImportDeps, committee: Committee, row: Row, now: number
   if (contact.stoppedAt !== null || contact.unreachableAt !== null) return null;
   const locale = (contact.localeExplicit ? contact.locale : row.locale ?? contact.locale) ?? deps.config.defaultLocale;
   const [id] = messages.plan(
-    [{ dedupeKey: `welcome:${committee.id}:${contact.id}`, incidentId: null, contactId: contact.id, kind: 'welcome', locale, body: fitSms(t(locale, 'welcome', { committee: committee.name })) }],
+    [{ dedupeKey: `welcome:${committee.id}:${contact.id}`, incidentId: null, contactId: contact.id, kind: 'welcome', locale, body: fitSms(t(locale, 'welcome', { committee: committee.name, program: deps.config.programName })) }],
     now,
   );
   return id ?? null;

@@ -8,7 +8,9 @@ import { chooseIncident, isAtLeastAsPrecise, isMorePrecise, isPrecise } from '..
 import { incidentCode } from '../domain/codes.js';
 import { readDetails } from '../domain/details.js';
 import { classifyKind, reportLanguage } from '../domain/language.js';
+import { requestVerification } from './verification.js';
 import type { Location } from '../domain/types.js';
+import { applyCorroboration } from './corroboration.js';
 
 export type PlacementDeps = Pick<Deps, 'db' | 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log' | 'writes' | 'locator'>;
 
@@ -51,6 +53,14 @@ export function clusterReport(deps: PlacementDeps, report: Report, location: Loc
 
   const decision = chooseIncident(location, report.receivedAt, candidatesFor(deps, now, current?.id), rulesOf(deps), deps.locator.contains);
 
+  if (current && current.locationSource === 'dispatcher') {
+    // A dispatcher placed it by hand: a report's place never moves it or folds it away. A precise place at another
+    // open incident is put to the dispatchers as a merge suggestion instead.
+    if ('join' in decision && isPrecise(location.precision)) suggestMerge(deps, current.id, decision.join, now);
+    improve(deps, current, report, location, now);
+    return incidents.get(current.id) ?? current;
+  }
+
   if ('join' in decision) {
     const target = incidents.get(decision.join);
     if (!target) throw new Error('cluster target vanished');
@@ -74,11 +84,8 @@ export function clusterReport(deps: PlacementDeps, report: Report, location: Loc
 function combine(deps: PlacementDeps, current: Incident, target: Incident, report: Report | null, location: Location, now: number): Incident {
   const { incidents, reports } = deps.repos;
   if (alertsOut(current) && alertsOut(target)) {
-    const placed = current.locationSource === 'dispatcher' && report ? {} : placement(location);
-    incidents.update(current.id, { ...placed, mergeSuggestionId: target.id }, now);
-    incidents.update(target.id, { mergeSuggestionId: current.id }, now);
-    incidents.addEvent(current.id, 'merge_suggested', now, { with: target.id });
-    incidents.addEvent(target.id, 'merge_suggested', now, { with: current.id });
+    if (current.locationSource !== 'dispatcher' || !report) incidents.update(current.id, placement(location), now);
+    suggestMerge(deps, current.id, target.id, now);
     return incidents.get(current.id) ?? current;
   }
   const [from, into] = alertsOut(current) ? [target, current] : [current, target];
@@ -90,6 +97,15 @@ function combine(deps: PlacementDeps, current: Incident, target: Incident, repor
   improve(deps, fresh, { receivedAt: report?.receivedAt ?? now, kind: report?.kind ?? from.kind }, location, now);
   if (report) incidents.addEvent(into.id, 'report_added', now, { reportId: report.id });
   return incidents.get(into.id) ?? fresh;
+}
+
+/** Both incidents show the other as a possible duplicate; a dispatcher decides. */
+function suggestMerge(deps: PlacementDeps, a: string, b: string, now: number): void {
+  if (a === b) return;
+  deps.repos.incidents.update(a, { mergeSuggestionId: b }, now);
+  deps.repos.incidents.update(b, { mergeSuggestionId: a }, now);
+  deps.repos.incidents.addEvent(a, 'merge_suggested', now, { with: b });
+  deps.repos.incidents.addEvent(b, 'merge_suggested', now, { with: a });
 }
 
 /**
@@ -172,11 +188,13 @@ export function reporterToken(deps: Pick<Deps, 'repos'>, report: Report, inciden
  * An incident is a flood incident while every one of its reporters is a flood reporter: a flood near a real raid
  * does not silence the real reports, and a flood alone triggers no automatic message.
  */
-export function keepFloodMark(deps: Pick<Deps, 'repos'>, incidentId: string, now: number): void {
+export function keepFloodMark(deps: Pick<Deps, 'repos' | 'config'>, incidentId: string, now: number): void {
   const counts = deps.repos.reports.countsByIncident([incidentId]).get(incidentId);
   const flood = counts !== undefined && counts.distinctReporters > 0 && counts.floodReporters === counts.distinctReporters;
   const stored = deps.repos.incidents.get(incidentId)?.flood;
   if (stored !== undefined && stored !== flood) deps.repos.incidents.update(incidentId, { flood }, now);
+  // Corroboration (distinct non-flood reporters close in space and time) raises the priority; it never releases.
+  applyCorroboration(deps, incidentId, now);
 }
 
 /**
@@ -202,6 +220,7 @@ export async function placeReport(deps: PlacementDeps, reportId: string, locatio
     return [incident.id, report.incidentId].filter((id): id is string => id !== null);
   });
   for (const id of new Set(changed)) deps.events.incidentChanged(id);
+  await requestVerification(deps, changed[0] ?? '');
 }
 
 /** A point without words (a photo's GPS) is named by the nearest intersection, as a pasted map link would be. */
@@ -214,7 +233,8 @@ function pointLabel(deps: PlacementDeps, location: Location): string {
 export async function rereadReport(deps: PlacementDeps, reportId: string): Promise<void> {
   const report = deps.repos.reports.get(reportId);
   if (!report) return;
-  const reading = await deps.locator.locate(report.text);
+  // Offline only: this runs in the web role (the transcription webhook); the operator's geocoder is a worker's job.
+  const reading = deps.locator.read(report.text);
   const kind = classifyKind(report.text, reading.placeKind, reading.location?.words ?? null);
   const language = reportLanguage(report.text).language ?? report.language;
   const now = deps.now();
@@ -227,6 +247,10 @@ export async function rereadReport(deps: PlacementDeps, reportId: string): Promi
   // The caller's keypad ZIP stays unless the words name a more precise place.
   if (reading.location && (!keypad || (isPrecise(reading.location.precision) && isMorePrecise(reading.location.precision, keypad.precision)))) {
     await placeReport(deps, reportId, reading.location);
+  } else if (reading.geocoderQuery && deps.config.geocoder && !(keypad && isPrecise(keypad.precision))) {
+    // Street words no offline source knows: a worker reads it again with the geocoder.
+    await deps.writes.run(() => deps.repos.reports.update(report.id, { status: 'received' }));
+    await deps.queues.processReport(report.id).catch((error: Error) => deps.log.warn({ err: error.message }, 'report not queued now; the reconciler will'));
   } else if (report.incidentId) {
     deps.events.incidentChanged(report.incidentId);
   }

@@ -6,6 +6,7 @@ import { fitSms } from '../domain/sms-fit.js';
 import { t } from '../i18n/index.js';
 import { handleInboundSms } from './inbound-sms.js';
 import { admitSender } from './limits.js';
+import { runVerifyFollowUp } from './verification.js';
 
 export interface ReceivedSms {
   sid: string;
@@ -36,6 +37,11 @@ export async function receiveSms(deps: Deps, sms: ReceivedSms, warn: (message: s
     // Already committed: if Redis is away now, the reconciler queues the report when it is back.
     await deps.queues.processReport(outcome.reportId).catch((error: Error) => warn('report not queued now; the reconciler will', error.message));
   }
+  if (outcome.sends && outcome.sends.length > 0) {
+    await deps.queues.sendMessages(outcome.sends).catch((error: Error) => warn('messages not queued now; the reconciler will', error.message));
+  }
+  // A verifier's or coordinator's word: the alert it released goes out now, and its stand-downs and pages.
+  if (outcome.followUp && !outcome.duplicate) await runVerifyFollowUp(deps, outcome.followUp);
   if (outcome.incidentId) deps.events.incidentChanged(outcome.incidentId);
   return outcome.reply;
 }

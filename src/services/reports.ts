@@ -6,6 +6,7 @@ import { isMorePrecise, isPrecise } from '../domain/clustering.js';
 import { fitSms } from '../domain/sms-fit.js';
 import type { Location } from '../domain/types.js';
 import { t } from '../i18n/index.js';
+import { requestVerification } from './verification.js';
 import { clusterReport, keepFloodMark, type PlacementDeps, reporterToken, storedLocation } from './placement.js';
 
 type ReportDeps = PlacementDeps;
@@ -20,12 +21,14 @@ export async function processReport(deps: ReportDeps, reportId: string): Promise
   const result = await deps.writes.run(() => {
     const report = deps.repos.reports.get(reportId);
     if (!report || report.status === 'processed') return null;
+    // An answer to "where?" may have been committed since `location` was read: the more precise of the two wins.
     const stored = storedLocation(report);
-    if (location && location !== stored) deps.repos.reports.setLocation(report.id, location, report.locationText);
+    const place = location && (!stored || isMorePrecise(location.precision, stored.precision)) ? location : stored;
+    if (place && place !== stored) deps.repos.reports.setLocation(report.id, place, report.locationText);
     // During a flood, reports from new numbers trigger no automatic message until a dispatcher acts.
-    const question = !location && !report.flood ? askForLocation(deps, report, now) : null;
+    const question = !place && !report.flood ? askForLocation(deps, report, now) : null;
     const placed = deps.repos.reports.get(report.id) ?? report;
-    const incident = clusterReport(deps, placed, location, now);
+    const incident = clusterReport(deps, placed, place, now);
     const token = reporterToken(deps, placed, incident.id);
     deps.repos.reports.update(report.id, { status: 'processed', processedAt: now, incidentId: incident.id, reporterToken: token });
     keepFloodMark(deps, incident.id, now);
@@ -36,6 +39,7 @@ export async function processReport(deps: ReportDeps, reportId: string): Promise
   if (result.hasMedia) await deps.queues.fetchMedia(reportId).catch((error: Error) => deps.log.warn({ err: error.message }, 'media fetch not queued now; the reconciler will'));
   if (result.question) await deps.queues.sendMessages([result.question]);
   for (const id of new Set(result.incidentIds)) if (id) deps.events.incidentChanged(id);
+  await requestVerification(deps, result.incidentIds[0] ?? '');
 }
 
 /** What the webhook read (or a later answer gave), improved by the full chain when it is not precise. */

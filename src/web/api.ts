@@ -1,8 +1,12 @@
 // The one typed client of the console's JSON API. Its types come from the server's schemas (type-only imports:
 // no server code is bundled), so client and server cannot drift.
 import type { AuditEntryView, UserCreatedView, UserView } from '../http/schemas.js';
-import type { CommitteeView, ConfirmationView, GeocodedView, IncidentDetailView, IncidentView, LocationView, PlaceIncidentBody, PreviewView, ZipCellsView } from '../http/schemas.js';
+import type { CommitteeView, ConfirmationView, DrillCreateBody, GeocodedView, IncidentDetailView, IncidentView, LocationView, PlaceIncidentBody, PreviewView, ZipCellsView } from '../http/schemas.js';
 import type { SimulatorInboxView, SimulatorSmsView } from '../http/schemas.js';
+import type { DismissBody, FollowUpSentView } from '../http/schemas.js';
+import type { VerificationView } from '../http/schemas.js';
+
+export type { VerificationView };
 import type { AreaView, MemberImportResult, MemberUpdateView, MemberView } from '../http/schemas.js';
 
 export type { MemberImportResult, MemberView };
@@ -24,7 +28,7 @@ export type { AuditEntryView, UserCreatedView, UserView };
 export type ZipCell = ZipCellsView['cells'][number];
 
 export type Geocoded = GeocodedView;
-export type { PlaceIncidentBody };
+export type { DrillCreateBody, PlaceIncidentBody };
 
 export class ApiError extends Error {
   constructor(
@@ -76,9 +80,18 @@ export const api = {
   incidents: (updatedSince?: string) => request<Incident[]>('GET', `/api/incidents?limit=1000${updatedSince ? `&updatedSince=${enc(updatedSince)}` : ''}`),
   incident: (id: string) => request<IncidentDetail>('GET', `/api/incidents/${enc(id)}`),
   preview: (id: string) => request<Preview>('POST', `/api/incidents/${enc(id)}/preview`),
+  verification: (id: string) => request<VerificationView>('GET', `/api/incidents/${enc(id)}/verification`),
+  askVerifiers: (id: string) => request<VerificationView>('POST', `/api/incidents/${enc(id)}/verify`),
   confirm: (id: string) => request<Confirmation>('POST', `/api/incidents/${enc(id)}/confirm`),
-  dismiss: (id: string) => request<Incident>('POST', `/api/incidents/${enc(id)}/dismiss`),
+  dismiss: (id: string, why: DismissBody = {}) => request<Incident>('POST', `/api/incidents/${enc(id)}/dismiss`, why),
+  /** Follow-through: an update to those alerted, a reminder to those who did not reply, merge and split. */
+  sendUpdate: (id: string, text: string) => request<FollowUpSentView>('POST', `/api/incidents/${enc(id)}/messages`, { text }),
+  remind: (id: string) => request<FollowUpSentView>('POST', `/api/incidents/${enc(id)}/remind`),
+  merge: (id: string, into: string) => request<Incident>('POST', `/api/incidents/${enc(id)}/merge`, { into }),
+  split: (reportId: string) => request<Incident>('POST', `/api/reports/${enc(reportId)}/split`),
   resolve: (id: string) => request<Incident>('POST', `/api/incidents/${enc(id)}/resolve`),
+  /** `POST /api/drills`: a drill incident, to approve and send like a real one. */
+  startDrill: (body: DrillCreateBody) => request<Incident>('POST', '/api/drills', body),
   place: (id: string, at: PlaceIncidentBody) => request<Incident>('POST', `/api/incidents/${enc(id)}/location`, at),
   geocode: (q: string) => request<Geocoded>('GET', `/api/geocode?q=${enc(q)}`),
   committees: () => request<CommitteeView[]>('GET', '/api/committees'),
@@ -90,6 +103,8 @@ export const api = {
   rotateInviteCode: (id: string) => request<CommitteeView>('POST', `/api/committees/${enc(id)}/invite-code`),
   members: (id: string) => request<MemberView[]>('GET', `/api/committees/${enc(id)}/members`),
   updateMember: (id: string, patch: { role?: MemberView['role']; status?: MemberView['status']; onDuty?: boolean }) => request<MemberUpdateView>('PATCH', `/api/members/${enc(id)}`, patch),
+  /** A number set aside after repeated delivery failures: texts to it resume. */
+  markReachable: (id: string) => request<void>('POST', `/api/members/${enc(id)}/reachable`),
   importMembers: (id: string, csv: string) => request<MemberImportResult>('POST', `/api/committees/${enc(id)}/members/import`, { csv }),
   /** Training mode only; numbers go in the body, never the URL. */
   smsProvider: () => request<{ smsProvider?: 'twilio' | 'outbox' }>('GET', '/api/health').then((h) => h.smsProvider ?? null),
@@ -104,4 +119,6 @@ export const api = {
   audit: (query: Record<string, string>) => request<AuditEntryView[]>('GET', `/api/audit?${new URLSearchParams(query).toString()}`),
   startTotp: (password: string, code?: string) => request<{ secret: string; uri: string }>('POST', '/api/session/totp', code ? { password, code } : { password }),
   confirmTotp: (code: string) => request<void>('POST', '/api/session/totp/confirm', { code }),
+  /** The signed-in user's own paging settings (phone number, on duty) and the console language pages use. */
+  updateMe: (patch: { phone?: string | null; onDuty?: boolean; locale?: string }) => request<UserView>('PATCH', '/api/me', patch),
 };

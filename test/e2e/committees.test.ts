@@ -77,9 +77,9 @@ describe('the committees screen', () => {
     await page.getByText('2 imported, 0 already members.').waitFor();
     await expect.poll(() => page.locator('.member').count()).toBe(3);
     await system.idle();
-    expect(system.twilio.sent.filter((m) => IMPORTED.includes(m.to)).map((m) => [m.to, m.body.slice(0, 16)])).toEqual([
-      [IMPORTED[0], 'Le agregaron a E'],
-      [IMPORTED[1], 'You were added t'],
+    expect(system.twilio.sent.filter((m) => IMPORTED.includes(m.to)).map((m) => [m.to, m.body.slice(0, 27)])).toEqual([
+      [IMPORTED[0], 'Centinela: Le agregaron a E'],
+      [IMPORTED[1], 'Centinela: You were added t'],
     ]);
 
     // Approve the pending member; make one of the imported off duty.

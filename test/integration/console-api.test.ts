@@ -67,9 +67,10 @@ describe('console API: incidents', () => {
   });
 
   it('item 5: one sender keeps one letter among an incident\'s reports, and nothing says who they are', async () => {
-    const id = await reportIncident(system, dispatcher, '+14155550831', 'raid at the laundromat 94110');
-    await system.text('+14155550832', 'ICE at the laundromat on 24th 94110');
-    await system.text('+14155550831', 'they have 2 vans now 94110');
+    // A ZIP no other test here uses: a ZIP-level report joins the latest open incident in its ZIP.
+    const id = await reportIncident(system, dispatcher, '+14155550831', 'raid at the laundromat 94601');
+    await system.text('+14155550832', 'ICE at the laundromat on 24th 94601');
+    await system.text('+14155550831', 'they have 2 vans now 94601');
     await system.idle();
     const { reports } = (await dispatcher.get(`/api/incidents/${id}`)).json() as { reports: Array<{ reporter: string; text: string }> };
     expect(reports.map((r) => r.reporter)).toEqual(['A', 'B', 'A']);
@@ -77,7 +78,7 @@ describe('console API: incidents', () => {
   });
 
   it('item 3: GET /api/incidents?updatedSince= lists only incidents changed after that time, delivery states included', async () => {
-    const quiet = await reportIncident(system, dispatcher, '+14155550821', 'raid at the bakery 94110 on 24th street');
+    const quiet = await reportIncident(system, dispatcher, '+14155550823', 'raid at the bakery 94110 on 24th street');
     const busy = await reportIncident(system, dispatcher, '+14155550822', 'checkpoint at 10001 near the station');
     const changed = async (since: number) =>
       ((await dispatcher.get(`/api/incidents?updatedSince=${encodeURIComponent(new Date(since).toISOString())}`)).json() as IncidentAnswer[]).map((i) => i.id);
@@ -91,7 +92,8 @@ describe('console API: incidents', () => {
     expect(await changed(afterReports)).toEqual([busy]);
 
     // A delivery report changes no incident row, yet the board shows delivery counts: it counts as a change.
-    expect((await dispatcher.post(`/api/incidents/${quiet}/confirm`, {})).statusCode).toBe(202);
+    const confirmed = await dispatcher.post(`/api/incidents/${quiet}/confirm`, {});
+    expect(confirmed.statusCode, confirmed.body).toBe(202);
     const [alert] = await system.twilio.waitForSent(system.twilio.sent.length + 1);
     await system.idle();
     clock.advance(60_000);

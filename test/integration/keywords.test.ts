@@ -6,7 +6,8 @@ import type { Locale } from '../../src/domain/types.js';
 import { type MessageKey, t } from '../../src/i18n/index.js';
 import { type ApiClient, startSystem, type TestSystem } from '../support/system.js';
 
-const say = (locale: Locale, key: MessageKey, params?: Record<string, string>) => fitSms(t(locale, key, params));
+// Replies name the program (PROGRAM_NAME, default Centinela).
+const say = (locale: Locale, key: MessageKey, params?: Record<string, string>) => fitSms(t(locale, key, { program: 'Centinela', ...params }));
 
 describe('keywords over SMS', () => {
   let system: TestSystem;

@@ -24,7 +24,7 @@ describe('rate limits', () => {
     expect(await system.text(spammer, 'raid number 5 at 94110')).toBe('');
     expect(count(system, 'reports')).toBe(3);
     // STOP and HELP are never limited; another number is not affected.
-    expect(await system.text(spammer, 'HELP')).toBe(fitSms(t('en', 'help')));
+    expect(await system.text(spammer, 'HELP')).toBe(fitSms(t('en', 'help', { program: 'Centinela' })));
     expect(await system.text('+14155550802', 'raid at 94110 now')).toBe(fitSms(t('en', 'report_ack')));
     expect(await system.text(spammer, 'STOP')).toBe('');
     expect(system.deps.repos.contacts.findByPhone(spammer)?.stoppedAt).not.toBeNull();
@@ -36,11 +36,11 @@ describe('rate limits', () => {
     const { inviteCode, name } = (await dispatcher.post('/api/committees', { name: 'C', area: { type: 'zips', zips: ['94110'] } })).json();
     // An attacker texting made-up codes from many numbers.
     const guesses = await Promise.all([1, 2, 3, 4, 5].map((i) => system!.text(`+1415555081${i}`, `JOIN ZZZ99${i}`)));
-    expect(guesses.filter((reply) => reply === fitSms(t('en', 'join_unknown_code')))).toHaveLength(2);
+    expect(guesses.filter((reply) => reply === fitSms(t('en', 'join_unknown_code', { program: 'Centinela' })))).toHaveLength(2);
     expect(guesses.filter((reply) => reply === fitSms(t('en', 'join_busy')))).toHaveLength(3);
     // Real invitees in the same minute are not turned away.
-    expect(await system.text('+14155550818', `JOIN ${inviteCode}`)).toBe(fitSms(t('en', 'join_pending', { committee: name })));
-    expect(await system.text('+14155550819', `JOIN ${inviteCode} 94110`)).toBe(fitSms(t('en', 'join_pending', { committee: name })));
+    expect(await system.text('+14155550818', `JOIN ${inviteCode}`)).toBe(fitSms(t('en', 'join_pending', { committee: name, program: 'Centinela' })));
+    expect(await system.text('+14155550819', `JOIN ${inviteCode} 94110`)).toBe(fitSms(t('en', 'join_pending', { committee: name, program: 'Centinela' })));
     expect(count(system, 'members')).toBe(2);
   });
 
@@ -49,12 +49,12 @@ describe('rate limits', () => {
     const dispatcher = await system.login();
     const { inviteCode, name } = (await dispatcher.post('/api/committees', { name: 'C', area: { type: 'zips', zips: ['94110'] } })).json();
     const guesser = '+14155550820';
-    for (let i = 0; i < JOINS_PER_NUMBER_PER_HOUR; i++) expect(await system.text(guesser, `JOIN QQ${i}777`)).toBe(fitSms(t('en', 'join_unknown_code')));
+    for (let i = 0; i < JOINS_PER_NUMBER_PER_HOUR; i++) expect(await system.text(guesser, `JOIN QQ${i}777`)).toBe(fitSms(t('en', 'join_unknown_code', { program: 'Centinela' })));
     // Over its own limit, the number gets "try again later" even for a right code, and then silence.
     expect(await system.text(guesser, `JOIN ${inviteCode}`)).toBe(fitSms(t('en', 'join_busy')));
     expect(await system.text(guesser, `JOIN ${inviteCode}`)).toBe('');
     expect(count(system, 'members')).toBe(0);
-    expect(await system.text('+14155550829', `JOIN ${inviteCode}`)).toBe(fitSms(t('en', 'join_pending', { committee: name })));
+    expect(await system.text('+14155550829', `JOIN ${inviteCode}`)).toBe(fitSms(t('en', 'join_pending', { committee: name, program: 'Centinela' })));
   });
 
   it('limits other keywords per number (e.g. guessing verification codes), silently', async () => {
@@ -89,7 +89,7 @@ describe('senders that are not a phone number', () => {
     expect(await system.text('Anonymous', 'STOP')).toBe('');
     expect(await system.text('Anonymous', 'LANG ES')).toBe(fitSms(t('en', 'hidden_number')));
     expect(await system.text('Anonymous', 'JOIN ZZZ991')).toBe(fitSms(t('en', 'hidden_number')));
-    expect(await system.text('Anonymous', 'HELP')).toBe(fitSms(t('en', 'help')));
+    expect(await system.text('Anonymous', 'HELP')).toBe(fitSms(t('en', 'help', { program: 'Centinela' })));
     expect(count(system, 'contacts')).toBe(1);
     await system.idle();
     expect(system.twilio.sent).toHaveLength(0);

@@ -46,7 +46,7 @@ describe('numbers typed into messages', () => {
   it('item 14: a JOIN note is stored and shown with its number masked', async () => {
     const committee = (await dispatcher.post('/api/committees', { name: 'Eastside', area: { type: 'zips', zips: ['94110'] } })).json();
     expect(await system.text('+14155550903', `JOIN ${committee.inviteCode} 94110 Ana, sent by Rosa 415 555 0177`)).toBe(
-      fitSms(t('en', 'join_pending', { committee: 'Eastside' })),
+      fitSms(t('en', 'join_pending', { committee: 'Eastside', program: 'Centinela' })),
     );
     const members = (await dispatcher.get(`/api/committees/${committee.id}/members`)).json() as Array<{ note: string }>;
     expect(members.map((m) => m.note)).toEqual(['Ana, sent by Rosa ••• ••• 0177']);

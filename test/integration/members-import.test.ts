@@ -67,9 +67,9 @@ describe('members import', () => {
     const [es] = sentTo('+14155550701');
     const [en] = sentTo('+14155550702');
     const [tl] = sentTo('+14155550705');
-    expect(es?.body).toMatch(/^Le agregaron a Mission imports.*STOP o ALTO para salir\.$/);
-    expect(en?.body).toMatch(/^You were added to Mission imports.*STOP to opt out\.$/);
-    expect(tl?.body).toMatch(/^Idinagdag kayo sa Mission imports.*STOP para huminto\.$/);
+    expect(es?.body).toMatch(/^Centinela: Le agregaron a Mission imports.*STOP o ALTO para salir\.$/);
+    expect(en?.body).toMatch(/^Centinela: You were added to Mission imports.*STOP to opt out\.$/);
+    expect(tl?.body).toMatch(/^Centinela: Idinagdag kayo sa Mission imports.*STOP para huminto\.$/);
     expect(sentTo('+14155550703')).toEqual([]);
     expect(sentTo('+14155550704')).toEqual([]);
 
@@ -92,8 +92,8 @@ describe('members import', () => {
     expect((await dispatcher.post(`/api/committees/${second.id}/members/import`, { csv: 'phone\n4155550711' })).json()).toEqual({ imported: 1, skipped: 0, errors: [] });
     await system.idle();
 
-    expect(sentTo('+14155550711').map((m) => m.body.slice(0, 28))).toEqual(['You were added to Bernal, a ', 'You were added to Excelsior,']);
-    expect(sentTo('+14155550712').filter((m) => m.body.startsWith('You were added'))).toEqual([]);
+    expect(sentTo('+14155550711').map((m) => m.body.slice(0, 39))).toEqual(['Centinela: You were added to Bernal, a ', 'Centinela: You were added to Excelsior,']);
+    expect(sentTo('+14155550712').filter((m) => m.body.includes('You were added'))).toEqual([]);
     expect((await members(first.id)).map((m) => m.phone).sort()).toEqual(['+1•••••••0711', '+1•••••••0712']);
   });
 

@@ -1,11 +1,15 @@
 // Issue #8's first paragraph, as a new user met it: texts the way frightened people write them, through the signed
 // webhook, a real worker and the console API, on the tests' own map (an OSM extract, the network's places).
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fitSms } from '../../src/domain/sms-fit.js';
 import { distanceMeters } from '../../src/geo/distance.js';
 import { t } from '../../src/i18n/index.js';
 import { crossing, PLACES, streetNamed } from '../fixtures/geo/city.js';
-import { fixtureStreetsEnv } from '../support/geography.js';
+import { fixtureStreetsEnv, fixtureStreetsFile } from '../support/geography.js';
 import { committeeWithMembers } from '../support/scenario.js';
 import { type ApiClient, startSystem, TestClock, type TestSystem } from '../support/system.js';
 
@@ -144,7 +148,8 @@ describe('understanding reports', () => {
     await committeeWithMembers(system, dispatcher, { name: 'Mission', area: { type: 'zips', zips: ['94110'] } }, members);
     await send('+14155550814', 'ICE at the Home Depot on Cesar Chavez');
     const [incident] = await incidents();
-    expect((await dispatcher.post(`/api/incidents/${incident!.id}/confirm`)).statusCode).toBe(202);
+    const confirmed = await dispatcher.post(`/api/incidents/${incident!.id}/confirm`);
+    expect(confirmed.statusCode, confirmed.body).toBe(202);
     await system.idle();
     expect(await send(members[0]!, 'On my way to home depot')).toBe(fitSms(t('en', 'respond_going', { code: incident!.code })));
     expect(await send(members[1]!, "can't, at work")).toBe(fitSms(t('en', 'respond_cannot', { code: incident!.code })));
@@ -157,8 +162,22 @@ describe('understanding reports', () => {
   it('item 6: "Hola quiero unirme <code>" is a JOIN', async () => {
     const created = await dispatcher.post('/api/committees', { name: 'Excelsior', area: { type: 'zips', zips: ['94112'] }, autoApprove: true });
     const { inviteCode } = created.json() as { inviteCode: string };
-    expect(await send('+14155550815', `Hola quiero unirme ${inviteCode} por favor`)).toBe(fitSms(t('es', 'join_active', { committee: 'Excelsior' })));
+    expect(await send('+14155550815', `Hola quiero unirme ${inviteCode} por favor`)).toBe(fitSms(t('es', 'join_active', { committee: 'Excelsior', program: 'Centinela' })));
     expect(await incidents()).toHaveLength(0);
+  });
+
+  it('item 4: a reporter\'s late, vaguer answer never moves or folds away an incident a dispatcher placed by hand', async () => {
+    await send('+14155550818', 'ICE is taking people, help');
+    const [incident] = await incidents();
+    const pin = corner('22nd Street', 'Shotwell Street');
+    expect((await dispatcher.post(`/api/incidents/${incident!.id}/location`, { ...pin, label: 'the laundromat on Shotwell' })).statusCode).toBe(200);
+    // Another open incident in the same ZIP, more recent: a ZIP-level answer would have joined it.
+    await send('+14155550819', 'ICE at Cesar Chavez and Potrero');
+    expect(await send('+14155550818', '94110')).toBe(fitSms(t('en', 'location_ack')));
+    const after = (await dispatcher.get(`/api/incidents/${incident!.id}`)).json() as IncidentRow & { mergedIntoId: string | null };
+    expect(after.mergedIntoId).toBeNull();
+    expect(after.location).toMatchObject({ label: 'the laundromat on Shotwell', source: 'dispatcher' });
+    expect(distanceMeters(after.location!, pin)).toBeLessThan(5);
   });
 
   it('item 4: a report placed later next to an incident with alerts out never merges two alerted incidents: it suggests the merge', async () => {
@@ -180,5 +199,26 @@ describe('understanding reports', () => {
     const b = (await dispatcher.get(`/api/incidents/${second.id}`)).json() as { mergeSuggestion: { code: string } | null };
     expect(a.mergeSuggestion?.code).toBe(second.code);
     expect(b.mergeSuggestion?.code).toBe(first!.code);
+  });
+});
+
+describe('a damaged street index', () => {
+  it('item 2: reports are still taken and read (ZIPs, places) when the street index file is damaged, and the operator is told', async () => {
+    const data = JSON.parse(gunzipSync(readFileSync(await fixtureStreetsFile())).toString('utf8')) as { areas: Array<{ names: unknown }> };
+    for (const area of data.areas) area.names = null;
+    const dir = mkdtempSync(join(tmpdir(), 'centinela-damaged-'));
+    const path = join(dir, 'streets.json');
+    writeFileSync(path, JSON.stringify(data));
+    const system = await startSystem({ env: { STREETS_FILE: path } });
+    try {
+      expect(await system.text('+14155550861', 'ICE at 24th and Mission 94110')).toBe(fitSms(t('en', 'report_ack')));
+      await system.idle();
+      const dispatcher = await system.login();
+      const [report] = (await dispatcher.get('/api/reports')).json() as Array<{ location: { precision: string } | null }>;
+      expect(report?.location?.precision).toBe('zip');
+      expect(system.logLines.some((line) => /street index unreadable/.test(line))).toBe(true);
+    } finally {
+      await system.close();
+    }
   });
 });

@@ -91,6 +91,8 @@ export async function startProcessSystem(options: { members: number; env?: Recor
     LOG_LEVEL: 'info',
     // Existing tests release with one dispatcher's click; approval tests set RELEASE_APPROVALS themselves.
     RELEASE_APPROVALS: '1',
+    // Existing tests count every text sent; follow-through tests turn the reporter's thank-you on themselves.
+    REPORTER_THANKS: 'false',
     ...keys,
     ...options.env,
   };

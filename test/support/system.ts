@@ -87,6 +87,8 @@ export async function startSystem(options: { env?: Record<string, string>; worke
     MAINTENANCE_EVERY_MS: '3600000',
     // Existing tests release with one dispatcher's click; approval tests set RELEASE_APPROVALS themselves.
     RELEASE_APPROVALS: '1',
+    // Existing tests count every text sent; follow-through tests turn the reporter's thank-you on themselves.
+    REPORTER_THANKS: 'false',
     ...testKeys(),
     ...options.env,
   };

@@ -73,7 +73,9 @@ describe('alert texts', () => {
       }
       expect(broadcastText('update', locale, incident, 'Agents left at 3pm; legal observers stay until the families are home.')).toContain('legal observers');
     }
-    expect(broadcastText('alert', 'en', incident)).toMatch(/^\[DRILL\]/);
+    expect(broadcastText('alert', 'en', incident)).toMatch(/^DRILL: /);
+    expect(broadcastText('alert', 'es', incident)).toMatch(/^SIMULACRO: /);
+    expect(broadcastText('alert', 'tl', incident)).toMatch(/^PAGSASANAY: /);
   });
 });
 

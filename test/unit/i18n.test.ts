@@ -17,6 +17,23 @@ function maxParams(locale: Locale, accented: boolean): Record<string, string> {
       : 'Agents left at 3:40pm. Stay alert, do not share rumors that are not verified. Thank you all, really!',
     drill: t(locale, 'drill_prefix'),
     kind: longestKind,
+    // A verification request's check code, the reporter's place words (cut to 40) and an alert's audience.
+    check: 'K7Q2M',
+    words: accented ? 'detrás de la panadería Álvarez, esquina' : 'behind the bakery on 24th, by the corner',
+    count: '123456',
+    // PROGRAM_NAME's longest (30), a masked number, and a JOIN note of realistic length (a longer one is cut at the end).
+    program: 'Mission Rapid Response Hotline',
+    phone: '+1*******1234',
+    last4: '1234',
+    zip: '94110',
+    note: accented ? 'Me mandó Rosa, de la iglesia de la 24, vivo cerca de la Misión' : 'Sent by Rosa from the church on 24th St, I live near Mission',
+    // The incident a duplicate repeats, or the one a merged incident became.
+    other: 'M4P9',
+    // Two open alerts' codes, when a roll-call reply must say which.
+    first: 'K7Q2',
+    second: 'M4P9',
+    // A page to dispatchers: the console link of the incident (PUBLIC_URL/incidents/CODE).
+    link: 'https://alerts.mission-rapid-response.org/incidents/K7Q2',
   };
 }
 
@@ -42,7 +59,8 @@ describe('catalogue shape', () => {
     for (const key of MESSAGE_KEYS) {
       const text = CATALOGUES[locale][key];
       if (key === 'drill_prefix') {
-        expect(text).toMatch(/^\[\S+\] $/);
+        // The drill word in each language: DRILL / SIMULACRO / PAGSASANAY.
+        expect(text).toMatch(/^(DRILL|SIMULACRO|PAGSASANAY): $/);
         continue;
       }
       expect(text, key).toBe(text.trim());
@@ -52,8 +70,14 @@ describe('catalogue shape', () => {
 
   it('keeps only the expected placeholders in the parameterised messages', () => {
     const withParams = MESSAGE_KEYS.filter((k) => placeholdersOf(CATALOGUES.en[k]).length > 0).sort();
+    // Named the program (PROGRAM_NAME), as carriers require of HELP and JOIN replies; membership by SMS.
+    // Pages to on-duty dispatchers (src/services/paging.ts).
+    const paging = ['page_unopened', 'page_stale', 'page_disputed', 'page_escalation'];
+    // Follow-through: corrections that say what it was, reminders, merge notices.
+    const followThrough = ['correction_duplicate', 'correction_repeat', 'reminder', 'same_raid'];
+    const membership = ['help', 'join_how', 'join_unknown_code', 'member_request', 'member_approved', 'member_denied', 'member_ambiguous', 'member_not_found'];
     expect(withParams).toEqual(
-      ['alert', 'all_clear', 'correction', 'join_active', 'join_already', 'join_pending', 'reply_noted', 'respond_cannot', 'respond_going', 'stand_down', 'update', 'welcome'].sort(),
+      ['alert', 'all_clear', 'arrived_ok', 'arrived_which', 'correction', 'join_active', 'join_already', 'join_pending', 'reply_noted', 'respond_cannot', 'respond_going', 'respond_which', 'stand_down', 'update', 'welcome', 'admin_notice', 'send_not_verified', 'send_recorded', 'verify_ack_cannot', 'verify_ack_going', 'verify_closed', 'verify_dismissed', 'verify_dispute_page', 'verify_disputed', 'verify_no_verifier', 'verify_recorded', 'verify_request'].concat(membership, paging, followThrough).sort(),
     );
   });
 });
@@ -95,12 +119,12 @@ describe('t()', () => {
       'Thank you! We noted that you are going to alert K7Q2. Stay calm and stay safe.',
     );
     expect(t('en', 'alert', { drill: '', code: 'K7Q2', kind: t('en', 'kind_school'), place: 'Mission HS' })).toBe(
-      "RAID CONFIRMED K7Q2: School raid near Mission HS. Reply 1 if you can go, 2 if you can't. Document, stay calm, don't interfere.",
+      "RAID CONFIRMED K7Q2: School raid, Mission HS. Reply 1 going, 2 can't. Film, stay calm, don't interfere.",
     );
     expect(t('es', 'update', { drill: t('es', 'drill_prefix'), code: 'K7Q2', text: 'Se fueron.' })).toBe(
-      '[SIMULACRO] ACTUALIZACIÓN K7Q2: Se fueron.',
+      'SIMULACRO: ACTUALIZACIÓN K7Q2: Se fueron.',
     );
-    expect(t('tl', 'join_already', { committee: 'Bayanihan SF' })).toContain('Bayanihan SF');
+    expect(t('tl', 'join_already', { committee: 'Bayanihan SF', program: 'Centinela' })).toContain('Bayanihan SF');
   });
 
   it('accepts numbers as params', () => {
@@ -108,7 +132,7 @@ describe('t()', () => {
   });
 
   it('throws on a missing param', () => {
-    expect(() => t('en', 'join_pending')).toThrow(/committee/);
+    expect(() => t('en', 'join_pending', { program: 'Centinela' })).toThrow(/committee/);
     expect(() => t('es', 'alert', { drill: '', code: 'K7Q2', kind: 'x' })).toThrow(/place/);
   });
 
@@ -135,13 +159,13 @@ describe('t()', () => {
 
   it.each(LOCALES)('%s opt-in messages carry the carrier disclosures', (locale) => {
     for (const key of ['join_pending', 'join_active', 'welcome'] as const satisfies readonly MessageKey[]) {
-      const text = t(locale, key, { committee: 'C' });
+      const text = t(locale, key, { committee: 'C', program: 'Centinela' });
       expect(text).toContain('STOP');
       expect(text).toMatch(/HELP|AYUDA|TULONG/);
       expect(text).toMatch(/rates|tarifas|singil/);
     }
-    expect(t(locale, 'help')).toContain('911');
-    expect(t(locale, 'help')).toMatch(/STOP|ALTO/);
+    expect(t(locale, 'help', { program: 'Centinela' })).toContain('911');
+    expect(t(locale, 'help', { program: 'Centinela' })).toMatch(/STOP|ALTO/);
     expect(t(locale, 'report_limited')).toContain('911');
     expect(t(locale, 'start_ok')).toMatch(/STOP|ALTO/);
   });

@@ -256,6 +256,21 @@ describe('parseInbound: verify', () => {
   });
 });
 
+describe('parseInbound: send', () => {
+  it.each([
+    ['SEND K28P', 'K28P', null],
+    ['send k28p', 'K28P', null],
+    ['Enviar K28P', 'K28P', 'es'],
+    ['IPADALA K28P po', 'K28P', 'tl'],
+  ] as const)('%s is a coordinator\'s approval', (body, code, hint) => {
+    expect(parseInbound(body)).toEqual({ type: 'send', incidentCode: code, languageHint: hint });
+  });
+
+  it.each(['SEND', 'send help', 'send help now to 24th and mission', 'SEND THEM', 'send K28P and more'])('%s is a report', (body) => {
+    expect(parseInbound(body).type).toBe('report');
+  });
+});
+
 describe('parseInbound: duty', () => {
   it.each([
     ['ON DUTY', true, null],
@@ -268,6 +283,76 @@ describe('parseInbound: duty', () => {
     ['walang duty', false, 'tl'],
   ] as const)('%j → onDuty %s', (body, onDuty, hint) => {
     expect(parseInbound(body)).toEqual({ type: 'duty', onDuty, languageHint: hint });
+  });
+});
+
+describe('parseInbound: membership decisions', () => {
+  it.each([
+    ['APPROVE 1234', 'approve', '1234', null],
+    ['approve 0042.', 'approve', '0042', null],
+    ['Aprobar 1234', 'approve', '1234', 'es'],
+    ['aprubahan 1234 po', 'approve', '1234', 'tl'],
+    ['DENY 1234', 'deny', '1234', null],
+    ['Rechazar 1234', 'deny', '1234', 'es'],
+    ['TANGGIHAN 1234', 'deny', '1234', 'tl'],
+    ['approve', 'approve', null, null],
+  ] as const)('item 9: %j → %s %s', (body, decision, last4, hint) => {
+    expect(parseInbound(body)).toEqual({ type: 'member', decision, last4, languageHint: hint });
+  });
+
+  it.each(['deny entry to the agents', 'approve 123', 'approve 12345', 'deny 1234 5678', 'DENY ICE'])('item 9: %j is a report', (body) => {
+    expect(type(body)).toBe('report');
+  });
+});
+
+describe('parseInbound: arrival on scene', () => {
+  it.each([
+    ['ON SCENE', null, null],
+    ['on scene K28P', 'K28P', null],
+    ['On-scene', null, null],
+    ['onscene k28p', 'K28P', null],
+    ['En el lugar', null, 'es'],
+    ['EN EL LUGAR K28P', 'K28P', 'es'],
+    ['en el lugar ya', null, 'es'],
+    ['Nasa lugar na ako', null, 'tl'],
+    ['NASA LUGAR K28P po', 'K28P', 'tl'],
+  ] as const)('item 7: %j → arrived %s', (body, incidentCode, hint) => {
+    expect(parseInbound(body)).toEqual({ type: 'arrived', incidentCode, languageHint: hint });
+  });
+
+  it.each([
+    'on scene there are 5 agents',
+    'en el lugar de trabajo hay migra',
+    'nasa lugar ang ICE',
+    'on scene ICE',
+    'EN EL LUGAR HAY AGENTES',
+  ])('item 7: %j is a report', (body) => {
+    expect(type(body)).toBe('report');
+  });
+});
+
+describe('parseInbound: drills opt-out', () => {
+  it.each([
+    ['DRILLS OFF', false, null],
+    ['drills off please', false, null],
+    ['Drill off', false, null],
+    ['Simulacros no', false, 'es'],
+    ['SIMULACRO NO', false, 'es'],
+    ['pagsasanay off po', false, 'tl'],
+    ['DRILLS ON', true, null],
+    ['Simulacros sí', true, 'es'],
+    ['PAGSASANAY ON', true, 'tl'],
+  ] as const)('item 8: %j → drills on=%s', (body, on, hint) => {
+    expect(parseInbound(body)).toEqual({ type: 'drills', on, languageHint: hint });
+  });
+
+  it.each(['drills off at the school today', 'simulacros no hay, es real la migra', 'DRILLS'])('item 8: %j is not a drills keyword', (body) => {
+    expect(type(body)).toBe('report');
+  });
+
+  it('item 8: the drill keywords do not take over a plain yes or no', () => {
+    expect(parseInbound('SI')).toMatchObject({ type: 'respond', answer: 'going' });
+    expect(parseInbound('NO')).toMatchObject({ type: 'respond', answer: 'cannot' });
   });
 });
 

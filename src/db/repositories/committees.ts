@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
-import type { Area, MemberRole, MemberStatus } from '../../domain/types.js';
+import type { Area, MemberRole, MemberStatus, WeeklyShift } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { committees, contacts, members } from '../schema.js';
@@ -66,7 +66,7 @@ export function createCommitteesRepository(db: Db) {
 
     updateMember(
       id: string,
-      patch: Partial<{ role: MemberRole; status: MemberStatus; zip: string | null; lat: number | null; lng: number | null; note: string | null; onDuty: boolean }>,
+      patch: Partial<{ role: MemberRole; status: MemberStatus; zip: string | null; lat: number | null; lng: number | null; note: string | null; onDuty: boolean; shifts: WeeklyShift[] | null }>,
       now: number,
     ): void {
       db.update(members).set({ ...patch, updatedAt: now }).where(eq(members.id, id)).run();
@@ -82,7 +82,7 @@ export function createCommitteesRepository(db: Db) {
 
     membersOf(committeeId: string) {
       return db
-        .select({ member: members, contact: { phoneMask: contacts.phoneMask, locale: contacts.locale, stoppedAt: contacts.stoppedAt } })
+        .select({ member: members, contact: { phoneMask: contacts.phoneMask, locale: contacts.locale, stoppedAt: contacts.stoppedAt, unreachableAt: contacts.unreachableAt } })
         .from(members)
         .innerJoin(contacts, eq(members.contactId, contacts.id))
         .where(eq(members.committeeId, committeeId))

@@ -29,7 +29,7 @@ export function createContactsRepository(db: Db, vault: PhoneVault) {
       const existing = byHash.get({ hash: phoneHash });
       if (existing) {
         // A number that texts us can be reached: whatever failed before (a routing error) is forgotten.
-        const patch: Partial<Contact> = { lastSeenAt: now, unreachableAt: null };
+        const patch: Partial<Contact> = { lastSeenAt: now, unreachableAt: null, deliveryFailures: 0 };
         if (keepNumber && !existing.phoneEnc) Object.assign(patch, { phoneEnc: vault.encrypt(phone), phoneMask: maskPhone(phone) });
         db.update(contacts).set(patch).where(eq(contacts.id, existing.id)).run();
         return { contact: { ...existing, ...patch }, isNew: false };
@@ -80,6 +80,25 @@ export function createContactsRepository(db: Db, vault: PhoneVault) {
 
     markUnreachable(id: string, now: number): void {
       db.update(contacts).set({ unreachableAt: now }).where(eq(contacts.id, id)).run();
+    },
+
+    /** One more delivery failure in a row that says the number may be unreachable; returns the new count. */
+    countDeliveryFailure(id: string): number {
+      const row = db
+        .update(contacts)
+        .set({ deliveryFailures: sql`${contacts.deliveryFailures} + 1` })
+        .where(eq(contacts.id, id))
+        .returning({ failures: contacts.deliveryFailures })
+        .get();
+      return row?.failures ?? 0;
+    },
+
+    /** A delivery, or a coordinator who knows the number works: the count starts again and sending resumes. */
+    markReachable(id: string, clearUnreachable: boolean): void {
+      db.update(contacts)
+        .set({ deliveryFailures: 0, ...(clearUnreachable ? { unreachableAt: null } : {}) })
+        .where(eq(contacts.id, id))
+        .run();
     },
 
     localesOf(ids: string[]): Map<string, Locale | null> {

@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
 import type { Locale } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
-import { type MessageStatus, outgoingMessages } from '../schema.js';
+import { incidents, type MessageStatus, outgoingMessages } from '../schema.js';
 
 export type OutgoingMessage = typeof outgoingMessages.$inferSelect;
 
@@ -195,6 +195,22 @@ export function createMessagesRepository(db: Db) {
         .orderBy(asc(outgoingMessages.createdAt), asc(outgoingMessages.distanceMeters))
         .limit(limit)
         .all();
+    },
+
+    /** Each row's kind and whether it is about a drill: what its place in the send queue depends on. */
+    kindsOf(ids: string[]): Array<{ id: string; kind: string; drill: boolean }> {
+      const rows: Array<{ id: string; kind: string; drill: boolean }> = [];
+      // Chunked: SQLite limits the number of bound parameters in one statement.
+      for (let i = 0; i < ids.length; i += 500) {
+        const chunk = db
+          .select({ id: outgoingMessages.id, kind: outgoingMessages.kind, drill: incidents.drill })
+          .from(outgoingMessages)
+          .leftJoin(incidents, eq(outgoingMessages.incidentId, incidents.id))
+          .where(inArray(outgoingMessages.id, ids.slice(i, i + 500)))
+          .all();
+        for (const row of chunk) rows.push({ id: row.id, kind: row.kind, drill: row.drill ?? false });
+      }
+      return rows;
     },
 
     ofIncident(incidentId: string): OutgoingMessage[] {

@@ -6,6 +6,7 @@ import { inviteCode } from '../../domain/codes.js';
 import { zipCells } from '../../geo/zip-cells.js';
 import { zipCentroid } from '../../geo/zips.js';
 import { HttpError, notFound } from '../errors.js';
+import { markMemberReachable } from '../../services/delivery-health.js';
 import { ImportError, importMembers } from '../../services/members-import.js';
 import {
   committeeCreateBody,
@@ -99,7 +100,9 @@ export async function committeeRoutes(app: FastifyInstance, { deps }: { deps: De
       note: member.note,
       zip: member.zip,
       onDuty: member.onDuty,
+      shifts: member.shifts,
       stopped: contact.stoppedAt !== null,
+      unreachable: contact.unreachableAt !== null,
       joinedAt: iso(member.createdAt),
       updatedAt: iso(member.updatedAt),
     }));
@@ -123,6 +126,12 @@ export async function committeeRoutes(app: FastifyInstance, { deps }: { deps: De
     },
   );
 
+  /** A coordinator knows a number set aside as unreachable works again: sending to it resumes. */
+  api.post('/api/members/:id/reachable', { schema: { params: idParams, body: emptyBody, response: { 204: z.void(), ...errorResponses } } }, async (request, reply) => {
+    if (!markMemberReachable(deps, request.params.id, currentUser(request).id)) throw notFound('no such member');
+    return reply.status(204).send();
+  });
+
   api.patch(
     '/api/members/:id',
     { schema: { params: idParams, body: memberPatchBody, response: { 200: memberUpdateSchema, ...errorResponses } } },
@@ -140,13 +149,14 @@ export async function committeeRoutes(app: FastifyInstance, { deps }: { deps: De
           ...(patch.status ? { status: patch.status } : {}),
           ...(patch.zip !== undefined ? { zip: patch.zip, lat: place?.lat ?? null, lng: place?.lng ?? null } : {}),
           ...(patch.onDuty !== undefined ? { onDuty: patch.onDuty } : {}),
+          ...(patch.shifts !== undefined ? { shifts: patch.shifts && patch.shifts.length > 0 ? patch.shifts : null } : {}),
         },
         now,
       );
       audit.record('member.update', now, { actorUserId: currentUser(request).id, target: member.id, detail: { ...patch } });
       const updated = committees.getMember(member.id);
       if (!updated) throw notFound('no such member');
-      return { id: updated.id, role: updated.role, status: updated.status, zip: updated.zip, onDuty: updated.onDuty, updatedAt: iso(updated.updatedAt) };
+      return { id: updated.id, role: updated.role, status: updated.status, zip: updated.zip, onDuty: updated.onDuty, shifts: updated.shifts, updatedAt: iso(updated.updatedAt) };
     },
   );
 }

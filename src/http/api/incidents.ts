@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import type { Incident } from '../../db/repositories/incidents.js';
 import { findIncident } from '../../services/incident-lookup.js';
-import { type ActionResult, confirmIncident, dismissIncident, placeIncident, resolveIncident } from '../../services/incidents.js';
+import { type ActionResult, confirmIncident, placeIncident, resolveIncident } from '../../services/incidents.js';
 import { previewAlert } from '../../services/preview.js';
 import { HttpError, notFound } from '../errors.js';
 import {
@@ -59,6 +59,8 @@ export async function incidentRoutes(app: FastifyInstance, { deps }: { deps: Dep
     // say who looked at it, not how often their browser refreshed.
     const now = deps.now();
     const userId = currentUser(request).id;
+    // Opened in the console: nobody is paged about it (src/services/paging.ts).
+    if (incident.firstOpenedAt === null) deps.repos.dispatcherPaging.markOpened(incident.id, now);
     if (!deps.repos.audit.recordedSince('incident.view', userId, incident.id, now - VIEW_AUDIT_WINDOW_MS)) {
       deps.repos.audit.record('incident.view', now, { actorUserId: userId, target: incident.id });
     }
@@ -90,7 +92,6 @@ export async function incidentRoutes(app: FastifyInstance, { deps }: { deps: Dep
     const view = incidentView(incident, reports.countsByIncident([id]).get(id));
     return reply.status(approval.result === 'done' ? 202 : 200).send({ ...view, approvals: approval.approvals, needed: approval.needed });
   });
-  action('dismiss', dismissIncident, 200);
   action('resolve', resolveIncident, 200);
 
   api.post('/api/incidents/:id/location', { schema: { params: incidentParams, body: placeIncidentBody, response: actionResponses } }, async (request, reply) => {

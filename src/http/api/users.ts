@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { User } from '../../db/repositories/users.js';
 import type { Deps } from '../../deps.js';
+import { rememberPagingLocale } from '../../services/paging.js';
 import { createUser, setPasswordFromLink, updateUser, UserError } from '../../services/users.js';
 import { HttpError } from '../errors.js';
 import {
@@ -11,6 +12,7 @@ import {
   auditQuery,
   errorResponses,
   idParams,
+  mePatchBody,
   passwordSetBody,
   userCreateBody,
   userCreatedSchema,
@@ -28,6 +30,24 @@ export async function userRoutes(app: FastifyInstance, { deps }: { deps: Deps })
 
   // Any signed-in user: who the console is signed in as (its role decides which screens it offers).
   api.get('/api/session', { schema: { response: { 200: userSchema, ...errorResponses } } }, async (request) => userView(currentUser(request)));
+
+  // Any signed-in user: their own phone number for paging (encrypted, shown masked) and whether they are on duty.
+  api.patch('/api/me', { schema: { body: mePatchBody, response: { 200: userSchema, ...errorResponses } } }, async (request) => {
+    const me = currentUser(request);
+    const { phone, onDuty, locale } = request.body;
+    try {
+      if (phone !== undefined) updateUser(deps, me.id, me.id, { phone });
+    } catch (error) {
+      return asHttpError(error);
+    }
+    if (onDuty !== undefined && onDuty !== me.onDuty) {
+      deps.repos.dispatcherPaging.setOnDuty(me.id, onDuty);
+      audit.record('user.on_duty', deps.now(), { actorUserId: me.id, target: me.id, detail: { onDuty } });
+    }
+    const user = users.findById(me.id) ?? me;
+    if (locale) rememberPagingLocale(deps, user, locale);
+    return userView(user);
+  });
 
   api.get('/api/users', { preValidation: admin, schema: { response: { 200: z.array(userSchema), ...errorResponses } } }, async () => users.list().map(userView));
 
@@ -65,6 +85,7 @@ function userView(user: User): UserView {
     email: user.email,
     role: user.role,
     phone: user.phoneMask,
+    onDuty: user.onDuty,
     totp: user.totpEnabledAt !== null,
     disabled: user.disabledAt !== null,
     createdAt: iso(user.createdAt),

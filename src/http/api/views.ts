@@ -7,6 +7,7 @@ import type { ReporterCounts, Report } from '../../db/repositories/reports.js';
 import type { Repositories } from '../../deps.js';
 import type { LocationSource, Precision } from '../../domain/types.js';
 import type { floodStatus } from '../../services/limits.js';
+import { rollCallOf } from '../../services/roll-call.js';
 import type { CommitteeView, FloodView, IncidentDetailView, IncidentView, LocationView, ReportView } from '../schemas.js';
 
 export function iso(ms: number): string;
@@ -40,6 +41,7 @@ export function incidentView(incident: Incident, counts?: ReporterCounts): Incid
     floodReporters: counts?.floodReporters ?? 0,
     flood: incident.flood,
     drill: incident.drill,
+    priority: incident.priority,
     afterDismissedId: incident.afterDismissedId,
     firstReportedAt: iso(incident.firstReportedAt),
     lastReportedAt: iso(incident.lastReportedAt),
@@ -68,6 +70,7 @@ export function incidentDetailView(repos: Repositories, incident: Incident, need
     timeline: repos.incidents.events(incident.id).map((e) => ({ at: iso(e.at), type: e.type, actorUserId: e.actorUserId, detail: e.detail })),
     alerts: repos.messages.countsByStatus(incident.id),
     responses: repos.responses.ofIncident(incident.id).map((r) => ({ id: r.id, answer: r.answer, at: iso(r.at), phone: r.phoneMask })),
+    rollCall: rollCallOf(repos, incident),
     approvals: repos.incidents.approvals(incident.id).map((a) => ({ by: a.email ?? 'verifier', at: iso(a.at) })),
     needed,
   };

@@ -23,6 +23,15 @@ export function MembersList({ members, onChanged }: { members: MemberView[]; onC
       setStatus(t('cm_error', { error: (error as Error).message }));
     }
   };
+  const markReachable = async (member: MemberView) => {
+    try {
+      await api.markReachable(member.id);
+      setStatus(t('cm_marked_reachable', { phone: member.phone ?? '' }));
+      onChanged();
+    } catch (error) {
+      setStatus(t('cm_error', { error: (error as Error).message }));
+    }
+  };
   // Once the reloaded list agrees with a change, the list alone is the truth again.
   useEffect(() => {
     setPending((all) => {
@@ -49,9 +58,11 @@ export function MembersList({ members, onChanged }: { members: MemberView[]; onC
                   <span class="member-phone">{phone}</span>
                   <span class={`badge member-status-${member.status}`}>{t(`cm_status_${member.status}`)}</span>
                   {member.stopped && <span class="hint">{t('cm_stopped')}</span>}
+                  {member.unreachable && <span class="badge member-unreachable">{t('cm_unreachable')}</span>}
                   {member.zip && <span class="hint">{member.zip}</span>}
                 </div>
                 {member.note && <p class="hint">{member.note}</p>}
+                {member.unreachable && <p class="hint">{t('cm_unreachable_hint')}</p>}
                 <div class="member-controls">
                   <label>
                     <span class="visually-hidden">{t('cm_role_of', { phone })}</span>
@@ -65,6 +76,9 @@ export function MembersList({ members, onChanged }: { members: MemberView[]; onC
                     <input type="checkbox" checked={member.onDuty} onChange={(e) => void update(member, { onDuty: e.currentTarget.checked })} /> {t('cm_on_duty')}
                     <span class="visually-hidden"> {phone}</span>
                   </label>
+                  {member.unreachable && (
+                    <button type="button" onClick={() => void markReachable(member)}>{t('cm_mark_reachable')}<span class="visually-hidden"> {phone}</span></button>
+                  )}
                   {member.status === 'pending' && (
                     <button type="button" onClick={() => void update(member, { status: 'active' })}>{t('cm_approve')}<span class="visually-hidden"> {phone}</span></button>
                   )}

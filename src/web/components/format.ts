@@ -20,10 +20,11 @@ export function placeText(incident: Pick<Incident, 'location'>): string {
 
 const UNCONFIRMED = new Set(['new', 'verifying']);
 
-/** Unconfirmed first, then by distinct reporters who are not part of a flood, then newest. */
+/** Unconfirmed first (corroborated ones at the top), then by distinct reporters who are not part of a flood, then newest. */
 export function boardOrder(a: Incident, b: Incident): number {
   const unconfirmed = Number(UNCONFIRMED.has(b.status)) - Number(UNCONFIRMED.has(a.status));
   if (unconfirmed !== 0) return unconfirmed;
+  if (UNCONFIRMED.has(a.status) && b.priority !== a.priority) return b.priority - a.priority;
   const solid = b.distinctReporters - b.floodReporters - (a.distinctReporters - a.floodReporters);
   if (solid !== 0) return solid;
   return Date.parse(b.firstReportedAt) - Date.parse(a.firstReportedAt);

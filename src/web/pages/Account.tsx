@@ -2,6 +2,7 @@
 // is in force only after a first code from the app confirms it was copied right.
 import { useState } from 'preact/hooks';
 import { api, ApiError, type UserView } from '../api.js';
+import { PagingSettings } from '../components/PagingSettings.js';
 import { t } from '../i18n.js';
 
 export function Account({ me, onChanged }: { me: UserView; onChanged: () => void }) {
@@ -95,6 +96,7 @@ export function Account({ me, onChanged }: { me: UserView; onChanged: () => void
         <div role="alert" class="error">{error}</div>
         <div role="status" class="message">{message}</div>
       </section>
+      <PagingSettings me={me} onChanged={onChanged} />
     </main>
   );
 }

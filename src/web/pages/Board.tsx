@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Incident } from '../api.js';
 import { Link } from '../components/Link.js';
+import { Corroborated } from '../components/Corroborated.js';
+import { DrillForm, DrillList } from '../components/DrillForm.js';
 import { MapView } from '../components/MapView.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { age, boardOrder, placeText } from '../components/format.js';
@@ -22,6 +24,9 @@ export function Board({ incidents, live }: { incidents: Incident[]; live: boolea
     () => incidents.filter((i) => (filter === 'all' ? true : filter === 'open' ? OPEN.has(i.status) : i.status === filter)).sort(boardOrder),
     [incidents, filter],
   );
+  // Drills are listed apart: their counts never mix with real incidents'.
+  const real = useMemo(() => shown.filter((i) => !i.drill), [shown]);
+  const drills = useMemo(() => shown.filter((i) => i.drill), [shown]);
 
   return (
     <main id="main" class="board">
@@ -40,7 +45,7 @@ export function Board({ incidents, live }: { incidents: Incident[]; live: boolea
       <div class="board-body">
         <section class="board-list" aria-labelledby="list-heading">
           <h2 id="list-heading" class="visually-hidden">{t('board')}</h2>
-          {shown.length === 0 ? (
+          {real.length === 0 ? (
             <p>{t('no_incidents')}</p>
           ) : (
             <table class="incidents">
@@ -56,11 +61,12 @@ export function Board({ incidents, live }: { incidents: Incident[]; live: boolea
                 </tr>
               </thead>
               <tbody>
-                {shown.map((incident) => (
+                {real.map((incident) => (
                   <tr key={incident.id} class={`row-${incident.status}`}>
                     <td data-label={t('col_code')}>
                       <Link href={`/incidents/${incident.code}`} class="code">{incident.code}</Link>
                       {incident.drill && <span class="badge drill">{t('drill')}</span>}
+                      <Corroborated incident={incident} />
                     </td>
                     <td data-label={t('col_status')}><StatusBadge status={incident.status} /></td>
                     <td data-label={t('col_kind')}>{kindName(incident.kind)}</td>
@@ -73,6 +79,8 @@ export function Board({ incidents, live }: { incidents: Incident[]; live: boolea
               </tbody>
             </table>
           )}
+          <DrillList drills={drills} />
+          <DrillForm />
         </section>
         <section class="board-map" aria-label={t('map')}>
           <MapView incidents={shown} onOpen={(incident) => navigate(`/incidents/${incident.code}`)} />

@@ -1,12 +1,17 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, ApiError, type Incident, type IncidentDetail, type PlaceIncidentBody, type Preview } from '../api.js';
+import { Corroborated } from '../components/Corroborated.js';
 import { Deliveries } from '../components/Deliveries.js';
+import { DismissForm } from '../components/DismissForm.js';
+import { MergeButton, SplitButton } from '../components/MergeButton.js';
+import { UpdateForm } from '../components/UpdateForm.js';
 import { Link } from '../components/Link.js';
 import { MapView } from '../components/MapView.js';
 import { PreviewPanel } from '../components/PreviewPanel.js';
 import { ReportMedia } from '../components/ReportMedia.js';
 import { ReportPlace, ReportText } from '../components/ReportPlace.js';
 import { RollCall } from '../components/RollCall.js';
+import { Verification } from '../components/Verification.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { placeText } from '../components/format.js';
 import { kindName, t } from '../i18n.js';
@@ -26,6 +31,7 @@ export function IncidentPage({ code, summary, myEmail }: { code: string; summary
   const [message, setMessage] = useState<string | null>(null);
   const [place, setPlace] = useState('');
   const [picked, setPicked] = useState<{ lat: number; lng: number } | null>(null);
+  const [dismissing, setDismissing] = useState(false);
 
   const load = useCallback(async () => {
     try {
@@ -118,15 +124,23 @@ export function IncidentPage({ code, summary, myEmail }: { code: string; summary
       <p><Link href="/">← {t('back_to_board')}</Link></p>
       <h1>
         {t('incident_title', { code: detail.code })} <StatusBadge status={detail.status} />
+        {detail.drill && <span class="badge drill">{t('drill')}</span>}
       </h1>
       <p class="summary">
+        {detail.priority > 0 && <><Corroborated incident={detail} />{' '}</>}
         {kindName(detail.kind)} · {placeText(detail)} · {t('reporters_value', { distinct: detail.distinctReporters, flood: detail.floodReporters })}
       </p>
       {detail.afterDismissedId && <p class="note">{t('after_dismissed')}</p>}
       {detail.mergeSuggestion && (
         <p class="note merge-suggestion">
           {t('merge_suggested', { code: detail.mergeSuggestion.code })}{' '}
-          <Link href={`/incidents/${detail.mergeSuggestion.code}`}>{detail.mergeSuggestion.code}</Link>
+          <Link href={`/incidents/${detail.mergeSuggestion.code}`}>{detail.mergeSuggestion.code}</Link>{' '}
+          <MergeButton incidentId={detail.id} into={detail.mergeSuggestion} busy={busy} run={run} />
+        </p>
+      )}
+      {detail.mergedIntoId && (
+        <p class="note">
+          {t('merged_into_note')} <Link href={`/incidents/${detail.mergedIntoId}`}>{t('open_merged')}</Link>
         </p>
       )}
       <div role="status" class="message">{message}</div>
@@ -143,10 +157,11 @@ export function IncidentPage({ code, summary, myEmail }: { code: string; summary
                 {detail.status === 'confirmed' && (
                   <button type="button" disabled={busy} onClick={() => run(() => api.resolve(detail.id), t('done'))}>{t('resolve')}</button>
                 )}
-                <button type="button" class="secondary" disabled={busy} onClick={() => window.confirm(t('confirm_dismiss')) && run(() => api.dismiss(detail.id), t('done'))}>
+                <button type="button" class="secondary" disabled={busy} aria-expanded={dismissing} onClick={() => setDismissing(!dismissing)}>
                   {t('dismiss')}
                 </button>
               </div>
+              {dismissing && <DismissForm incident={detail} busy={busy} run={run} onClose={() => setDismissing(false)} />}
               {unconfirmed && detail.needed > 1 && (
                 <div class="approvals">
                   {approvedByMe && <p>{t('you_approved')}</p>}
@@ -173,6 +188,10 @@ export function IncidentPage({ code, summary, myEmail }: { code: string; summary
             </section>
           )}
 
+          <Verification incident={detail} />
+
+          {detail.status === 'confirmed' && !detail.mergedIntoId && <UpdateForm incident={detail} busy={busy} run={run} />}
+
           <section aria-labelledby="deliveries-heading">
             <h2 id="deliveries-heading">{t('deliveries')}</h2>
             <Deliveries alerts={detail.alerts} />
@@ -180,7 +199,7 @@ export function IncidentPage({ code, summary, myEmail }: { code: string; summary
 
           <section aria-labelledby="roll-call-heading" aria-live="polite">
             <h2 id="roll-call-heading">{t('roll_call')}</h2>
-            <RollCall responses={detail.responses} />
+            <RollCall responses={detail.responses} rollCall={detail.rollCall} />
           </section>
 
           <section aria-labelledby="reports-heading">
@@ -199,6 +218,9 @@ export function IncidentPage({ code, summary, myEmail }: { code: string; summary
                   {report.machineText && <p class="note machine-text">{t('machine_text')}</p>}
                   {report.status === 'failed' && <p class="note failed">{t('report_failed')}</p>}
                   <ReportMedia report={report} />
+                  {open && detail.reports.length > 1 && (
+                    <SplitButton reportId={report.id} label={t('reporter', { letter: report.reporter })} busy={busy} run={run} />
+                  )}
                 </li>
               ))}
             </ol>

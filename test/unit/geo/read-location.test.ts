@@ -215,7 +215,8 @@ describe('readLocation: map links and coordinates', () => {
   it('item 3: a pin is named after the nearest corner within 150 m, else its ZIP, else its coordinates', () => {
     expect(at('geo:37.7526,-122.4188')).toMatchObject({ label: '24th St & Mission St', zip: '94110' });
     expect(readLocation('geo:37.7526,-122.4188', bare).location?.label).toBe('ZIP 94110');
-    expect(readLocation('geo:45.0001,-30.0001', bare).location?.label).toBe('45.0001, -30.0001');
+    // Far from any ZIP (and, with no region known, not refused as far from the network): its coordinates.
+    expect(readLocation('geo:45.0001,-30.0001', { ...bare, region: null }).location?.label).toBe('45.0001, -30.0001');
   });
 
   it('item 1: a short link that cannot be read offline mentions a place but places nothing', () => {
@@ -280,5 +281,32 @@ describe('parseLocationOffline / defaultGazetteers', () => {
     expect(readLocation('ICE raids in Houston today', d).location).toMatchObject({ precision: 'city', label: 'Houston' });
     expect(readLocation('ICE en Mission', d).location).toBeNull();
     expect(readLocation('ICE at 24th and Mission', d).location).toBeNull();
+  });
+});
+
+describe('item 1: hostile and broken input', () => {
+  const gazetteers = defaultGazetteers();
+  const region = { ...gazetteers, region: { lat: 37.7487, lng: -122.4158 } };
+
+  it.each([
+    ['a number and a long run of spaces', `37.123${' '.repeat(1600)}x`],
+    ['numbers separated by many spaces', '37.1234 '.repeat(200)],
+    ['commas and degrees', '37.1234°, '.repeat(160)],
+    ['words and numbers', 'ICE at 24th and Mission and '.repeat(60)],
+    ['emoji', '🚨'.repeat(800)],
+  ])('item 1: %s (1,600 characters) is read in well under a second', (_name, text) => {
+    const started = performance.now();
+    readLocation(text, region);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it.each([
+    '0.0000, 0.0000',
+    'lat 0.000 lng 0.000',
+    'https://www.google.com/maps/@0.0,0.0,15z',
+    'ICE here 48.8566, 2.3522',
+    'https://maps.google.com/?q=95.5,37.7',
+  ])('item 1: "%s" is no place for a network in the Bay Area', (text) => {
+    expect(readLocation(text, region).location).toBeNull();
   });
 });

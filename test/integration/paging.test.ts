@@ -1,0 +1,157 @@
+// Paging the on-duty dispatchers by SMS (issue 9 item 1): a new incident nobody opened, a confirmed one left open.
+// Time is the test's: the clock moves, the maintenance duty is called directly.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pageDispatchers } from '../../src/services/paging.js';
+import { pageDispatchersWhenDue } from '../../src/services/maintenance.js';
+import { committeeWithMembers, MISSION_ZIPS, reportIncident } from '../support/scenario.js';
+import { type ApiClient, PUBLIC_URL, startSystem, TestClock, type TestSystem } from '../support/system.js';
+
+const ANA = '+14155550801';
+const BEN = '+14155550802';
+const ADMIN = '+14155550803';
+const MEMBERS = ['+14155550811', '+14155550812'];
+const UNPLACED_REPORT = 'la migra esta aqui, ayuda por favor';
+
+describe('paging dispatchers', () => {
+  const clock = new TestClock();
+  let system: TestSystem;
+  let admin: ApiClient;
+  let ana: ApiClient;
+  let ben: ApiClient;
+  let reporter = 0;
+
+  beforeAll(async () => {
+    // Sessions outlive the hours the clock jumps.
+    system = await startSystem({ clock, env: { SESSION_IDLE_MINUTES: String(7 * 24 * 60) } });
+    admin = await system.login('admin');
+    ana = await system.login('dispatcher', 'ana@example.org');
+    ben = await system.login('dispatcher', 'ben@example.org');
+    await committeeWithMembers(system, admin, { name: 'Mission', area: MISSION_ZIPS }, MEMBERS);
+    // Ana works in Spanish; Ben has a phone but is off duty; the admin is on duty with the default language.
+    expect((await ana.patch('/api/me', { phone: '(415) 555-0801', locale: 'es' })).statusCode).toBe(200);
+    expect((await ben.patch('/api/me', { phone: BEN, onDuty: false })).statusCode).toBe(200);
+    expect((await admin.patch('/api/me', { phone: ADMIN })).statusCode).toBe(200);
+    await system.idle();
+  });
+  afterAll(() => system?.close());
+
+  // Past CLUSTER_MINUTES: each report opens its own incident.
+  const newIncident = (text = 'raid at the bakery 94110') => {
+    clock.advance(31 * 60_000);
+    return reportIncident(system, admin, `+1415555097${reporter++}`, text);
+  };
+  const sentSince = (since: number) => system.twilio.sent.slice(since);
+  const codeOf = (id: string) => system.deps.repos.incidents.get(id)?.code ?? '';
+  const due = async () => {
+    await pageDispatchersWhenDue(system.deps);
+    await system.idle();
+  };
+
+  it('item 1: a console user adds a phone number (stored encrypted, shown masked) and switches on-duty', async () => {
+    const me = (await ana.get('/api/session')).json();
+    expect(me).toMatchObject({ email: 'ana@example.org', phone: '+1•••••••0801', onDuty: true });
+    const row = system.deps.repos.users.findByEmail('ana@example.org');
+    expect(row?.phoneEnc).toBeTruthy();
+    expect(row?.phoneEnc).not.toContain('5550801');
+    expect((await ben.get('/api/session')).json()).toMatchObject({ phone: '+1•••••••0802', onDuty: false });
+    expect((await ben.patch('/api/me', { phone: 'not a phone' })).statusCode).toBe(400);
+    expect((await ben.patch('/api/me', {})).statusCode).toBe(400);
+    const audit = JSON.stringify((await admin.get('/api/audit?limit=1000')).json());
+    expect(audit).toContain('user.on_duty');
+    expect(audit).not.toContain('5550802');
+  });
+
+  it('item 1: an unplaced incident nobody opened pages the on-duty dispatchers once, after PAGE_AFTER_SECONDS', async () => {
+    const id = await newIncident(UNPLACED_REPORT);
+    expect(system.deps.repos.incidents.get(id)?.lat).toBeNull();
+    const before = system.twilio.sent.length;
+    clock.advance(58_000);
+    await due();
+    expect(sentSince(before)).toEqual([]);
+
+    clock.advance(3_000);
+    await due();
+    const pages = sentSince(before);
+    expect(pages.map((m) => m.to).sort()).toEqual([ANA, ADMIN].sort());
+    const code = codeOf(id);
+    const link = `${PUBLIC_URL}/incidents/${code}`;
+    expect(pages.find((m) => m.to === ANA)?.body).toBe(`Despacho: nadie ha abierto el incidente ${code} en la consola. Revíselo: ${link}`);
+    expect(pages.find((m) => m.to === ADMIN)?.body).toBe(`Dispatch: new incident ${code} has not been opened in the console yet. Please check it: ${link}`);
+    for (const page of pages) expect(page.body).not.toMatch(/migra|ayuda/i);
+
+    // Once: later runs send nothing more, and the incident stays as it was.
+    clock.advance(10 * 60_000);
+    await due();
+    expect(sentSince(before)).toHaveLength(2);
+    const detail = (await admin.get(`/api/incidents/${id}`)).json();
+    expect(detail.status).toBe('new');
+    expect(detail.timeline).toContainEqual(expect.objectContaining({ type: 'paged', detail: { reason: 'unopened', pages: 2 } }));
+  });
+
+  it('item 1: an incident opened in the console within PAGE_AFTER_SECONDS pages nobody', async () => {
+    const id = await newIncident();
+    const before = system.twilio.sent.length;
+    clock.advance(30_000);
+    expect((await ben.get(`/api/incidents/${codeOf(id)}`)).statusCode).toBe(200);
+    clock.advance(5 * 60_000);
+    await due();
+    expect(sentSince(before)).toEqual([]);
+    expect(system.deps.repos.incidents.get(id)).toMatchObject({ pagedAt: null, firstOpenedAt: expect.any(Number) });
+  });
+
+  it('item 1: a confirmed incident still open after STALE_HOURS reminds the on-duty dispatchers once; nothing closes it', async () => {
+    const id = await newIncident();
+    // Opened and confirmed at once: no "unopened" page.
+    expect((await ana.get(`/api/incidents/${id}`)).statusCode).toBe(200);
+    expect((await ana.post(`/api/incidents/${id}/confirm`, {})).statusCode).toBe(202);
+    await system.idle();
+    const before = system.twilio.sent.length;
+    clock.advance(6 * 3_600_000 - 60_000);
+    await due();
+    expect(sentSince(before)).toEqual([]);
+
+    clock.advance(2 * 60_000);
+    await due();
+    const code = codeOf(id);
+    const reminders = sentSince(before);
+    expect(reminders.map((m) => m.to).sort()).toEqual([ANA, ADMIN].sort());
+    expect(reminders.find((m) => m.to === ADMIN)?.body).toContain(`incident ${code} is still open`);
+    expect(reminders.every((m) => m.body.includes(`${PUBLIC_URL}/incidents/${code}`))).toBe(true);
+
+    clock.advance(24 * 3_600_000);
+    await due();
+    expect(sentSince(before)).toHaveLength(2);
+    expect(system.deps.repos.incidents.get(id)).toMatchObject({ status: 'confirmed', closedAt: null });
+    // Members got the alert and nothing else: no all clear was sent automatically.
+    expect(system.twilio.sent.filter((m) => MEMBERS.includes(m.to)).map((m) => m.body.split(' ')[0])).not.toContain('ALL');
+  });
+
+  it('item 1: pageDispatchers pages once per incident and reason (the verification service calls it)', async () => {
+    const id = await newIncident();
+    const incident = system.deps.repos.incidents.get(id);
+    if (!incident) throw new Error('no incident');
+    const before = system.twilio.sent.length;
+    expect(await pageDispatchers(system.deps, incident, 'disputed')).toBe(2);
+    expect(await pageDispatchers(system.deps, incident, 'disputed')).toBe(0);
+    expect(await pageDispatchers(system.deps, incident, 'escalation')).toBe(2);
+    await system.idle();
+    const pages = sentSince(before);
+    expect(pages).toHaveLength(4);
+    expect(pages.filter((m) => m.to === ADMIN).map((m) => m.body)).toEqual([
+      `Dispatch: incident ${incident.code} is disputed: a verifier said false after an approval. Please decide: ${PUBLIC_URL}/incidents/${incident.code}`,
+      `Dispatch: no verifier answered about incident ${incident.code}. Please check it: ${PUBLIC_URL}/incidents/${incident.code}`,
+    ]);
+  });
+
+  it('item 1: with no console user on duty with a phone, nothing is sent', async () => {
+    expect((await ana.patch('/api/me', { phone: null })).json()).toMatchObject({ phone: null });
+    expect((await admin.patch('/api/me', { onDuty: false })).json()).toMatchObject({ onDuty: false });
+    const id = await newIncident();
+    const before = system.twilio.sent.length;
+    clock.advance(5 * 60_000);
+    await due();
+    expect(sentSince(before)).toEqual([]);
+    expect(system.deps.repos.incidents.get(id)?.pagedAt).not.toBeNull();
+    expect(system.deps.repos.users.findByEmail('ana@example.org')).toMatchObject({ phoneEnc: null, phoneMask: null });
+  });
+});
