@@ -86,6 +86,11 @@ export interface FakeTwilio {
   failFor(to: string, fault: Fault | null): void;
   /** Every create fails with `fault` while set (null clears). */
   failAll(fault: Fault | null): void;
+  /**
+   * Every `n`th create request from now on (the nth, 2nth, …, counting every create) fails with `fault`, unless a
+   * failNext takes that request first; null clears. A steady share of failures, e.g. a 429 to one request in five.
+   */
+  failEvery(n: number, fault: Fault | null): void;
   clearFaults(): void;
 
   /**
@@ -269,6 +274,7 @@ class FakeTwilioServer implements FakeTwilio {
   private queue: { fault: Fault; remaining: number }[] = [];
   private readonly perRecipient = new Map<string, Fault>();
   private outage: Fault | null = null;
+  private periodic: { every: number; fault: Fault; seen: number } | null = null;
   private closing: Promise<void> | null = null;
 
   constructor() {
@@ -315,20 +321,34 @@ class FakeTwilioServer implements FakeTwilio {
     this.outage = fault === null ? null : checkFault(fault);
   }
 
+  failEvery(n: number, fault: Fault | null): void {
+    if (fault === null) {
+      this.periodic = null;
+      return;
+    }
+    if (!Number.isInteger(n) || n < 1) throw new TypeError(`fake-twilio: failEvery n must be a positive integer, got ${n}`);
+    this.periodic = { every: n, fault: checkFault(fault), seen: 0 };
+  }
+
   clearFaults(): void {
     this.queue = [];
+    this.periodic = null;
     this.perRecipient.clear();
     this.outage = null;
   }
 
-  /** failNext first (consumed), then failAll, then failFor(to). */
+  /** failNext first (consumed), then failEvery, then failAll, then failFor(to). */
   private takeFault(to: string | null): Fault | null {
+    // Counted on every create, so that the share stays 1/n whatever else fails.
+    const periodic = this.periodic;
+    const periodicHit = periodic !== null && ++periodic.seen % periodic.every === 0;
     const head = this.queue[0];
     if (head) {
       head.remaining -= 1;
       if (head.remaining <= 0) this.queue.shift();
       return head.fault;
     }
+    if (periodicHit) return periodic.fault;
     if (this.outage) return this.outage;
     return to === null ? null : (this.perRecipient.get(to) ?? null);
   }
@@ -426,9 +446,10 @@ class FakeTwilioServer implements FakeTwilio {
     return (
       `${this.sent.length} message(s) accepted out of ${this.attempts.length} create request(s)` +
       (failed ? ` (failed: ${failed})` : '') +
-      (this.queue.length || this.outage || this.perRecipient.size
+      (this.queue.length || this.outage || this.perRecipient.size || this.periodic
         ? `; faults still armed: ${this.queue.reduce((n, q) => n + q.remaining, 0)} failNext, ` +
-          `failAll ${this.outage ? 'set' : 'unset'}, ${this.perRecipient.size} failFor`
+          `failAll ${this.outage ? 'set' : 'unset'}, ${this.perRecipient.size} failFor` +
+          (this.periodic ? `, failEvery ${this.periodic.every}` : '')
         : '')
     );
   }

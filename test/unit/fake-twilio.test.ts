@@ -212,6 +212,23 @@ describe('fake Twilio with the real SDK', () => {
     expect(fake.sent).toHaveLength(1);
   });
 
+  it('failEvery fails every nth create, counting the ones failNext took, until cleared', async () => {
+    fake.failEvery(5, { status: 429 });
+    for (let i = 0; i < 10; i++) await client.messages.create({ to: TO, from: FROM, body: `n${i}` }).catch(() => undefined);
+    expect(fake.attempts.map((a) => a.code)).toEqual([null, null, null, null, 20429, null, null, null, null, 20429]);
+    expect(fake.attempts[4]).toMatchObject({ outcome: 'rejected', status: 429 });
+
+    // failNext takes the request it falls on; the count goes on, so the share stays one in five.
+    fake.failNext(1, { status: 503 });
+    for (let i = 0; i < 5; i++) await client.messages.create({ to: TO, from: FROM, body: `m${i}` }).catch(() => undefined);
+    expect(fake.attempts.slice(10).map((a) => a.code)).toEqual([20503, null, null, null, 20429]);
+
+    fake.failEvery(5, null);
+    for (let i = 0; i < 5; i++) await client.messages.create({ to: TO, from: FROM, body: `k${i}` });
+    expect(fake.sent).toHaveLength(8 + 3 + 5);
+    expect(() => fake.failEvery(0, { status: 429 })).toThrow(TypeError);
+  });
+
   it('rejects wrong credentials with 401 / 20003', async () => {
     const other = makeClient(fake, {}, `AC${'1'.repeat(32)}`);
     const err = await rejection(() => other.messages.create({ to: TO, from: FROM, body: 'x' }));

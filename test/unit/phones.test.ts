@@ -38,7 +38,9 @@ describe('phone vault', () => {
   it('refuses a tampered ciphertext', () => {
     const vault = createPhoneVault(keys());
     const ciphertext = vault.encrypt('+14155550101');
-    const tampered = ciphertext.slice(0, -2) + (ciphertext.endsWith('A') ? 'BB' : 'AA');
+    // A character well inside the text: the last one may carry only padding bits, which decode to the same bytes.
+    const at = ciphertext.length - 8;
+    const tampered = ciphertext.slice(0, at) + (ciphertext[at] === 'A' ? 'B' : 'A') + ciphertext.slice(at + 1);
     expect(() => vault.decrypt(tampered)).toThrow();
   });
 
