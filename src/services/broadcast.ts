@@ -1,5 +1,6 @@
-// Fan-out: who gets a broadcast, written to the ledger, then one send job per row, nearest first.
+// Fan-out: who gets a broadcast, written to the ledger in chunks, nearest first, each chunk's sends queued as written.
 import { inTransaction } from '../db/client.js';
+import type { Committee, Reachable } from '../db/repositories/committees.js';
 import type { Incident } from '../db/repositories/incidents.js';
 import type { PlannedMessage } from '../db/repositories/messages.js';
 import type { Deps } from '../deps.js';
@@ -12,7 +13,19 @@ import { alertedContacts, thankReporters } from './follow-through.js';
 
 type BroadcastDeps = Pick<Deps, 'db' | 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log'>;
 
-/** Writes the ledger rows of one broadcast and queues their sends. Safe to run again: rows are unique. */
+/**
+ * How many of the nearest members are written and queued first, in a transaction of their own: the first alerts
+ * leave while the rest of the plan is still being written.
+ */
+export const FIRST_CHUNK = 100;
+/** The rest, in transactions this size, each queued as soon as it is written; sends get turns in between. */
+export const LATER_CHUNK = 500;
+
+/**
+ * Writes the ledger rows of one broadcast in chunks, nearest first, and queues each chunk's sends as soon as it is
+ * written. Safe to run again (a retried job): rows are unique, and rows an earlier run wrote but did not see sent
+ * are queued again in their place. An alert's plan counts as written (`alertPlannedAt`) only with its last chunk.
+ */
 export async function runBroadcast(deps: BroadcastDeps, job: AlertJob): Promise<number> {
   const now = deps.now();
   const incident = deps.repos.incidents.get(job.incidentId);
@@ -20,25 +33,59 @@ export async function runBroadcast(deps: BroadcastDeps, job: AlertJob): Promise<
   if (job.kind !== 'alert' && job.kind !== 'update') return legacyFollowUp(deps, incident, now);
   const planned = job.kind === 'alert' ? planAlert(deps, incident, now) : planUpdate(deps, incident, job.updateId ?? '');
   if (planned === null) return 0;
-  const written = inTransaction(deps.db, () => {
-    // Re-read inside the write lock: a dismissal that landed while recipients were computed wins.
-    if (job.kind === 'alert' && deps.repos.incidents.get(incident.id)?.status !== 'confirmed') return false;
-    deps.repos.messages.plan(planned, now);
-    if (job.kind === 'alert') deps.repos.incidents.update(incident.id, { alertPlannedAt: now, alertFailedAt: null }, now);
-    return true;
-  });
-  if (!written) return 0;
-  // Every unsent row of this broadcast, not only the ones written now: a crash between the two steps loses nothing.
   const kind = job.kind === 'update' ? `update:${job.updateId ?? ''}` : 'alert';
-  const pending = deps.repos.messages
-    .ofIncident(incident.id)
-    .filter((row) => row.kind === kind && row.status === 'queued')
-    .sort((a, b) => (a.distanceMeters ?? Infinity) - (b.distanceMeters ?? Infinity));
-  if (pending.length > 0) await deps.queues.sendMessages(pending.map((row) => row.id));
+  // What an earlier, interrupted run of this job wrote: a crash between a chunk's write and its queueing loses nothing.
+  const earlier = new Map(
+    deps.repos.messages
+      .ofIncident(incident.id)
+      .filter((row) => row.kind === kind)
+      .map((row) => [row.dedupeKey, row]),
+  );
+  let queued = 0;
+  for (const [start, end] of chunkBounds(planned.length)) {
+    const chunk = planned.slice(start, end);
+    const last = end === planned.length;
+    const written = inTransaction(deps.db, () => {
+      // Re-read inside the write lock: a dismissal that landed meanwhile wins, and no further chunk is written.
+      if (job.kind === 'alert' && deps.repos.incidents.get(incident.id)?.status !== 'confirmed') return null;
+      const ids = deps.repos.messages.plan(
+        chunk.filter((message) => !earlier.has(message.dedupeKey)),
+        now,
+      );
+      if (last && job.kind === 'alert') deps.repos.incidents.update(incident.id, { alertPlannedAt: now, alertFailedAt: null }, now);
+      return ids;
+    });
+    if (written === null) {
+      // Dismissed or resolved between chunks: the rows already queued are cancelled by the send worker.
+      if (queued > 0) deps.events.incidentChanged(incident.id);
+      return queued;
+    }
+    const again = chunk.flatMap((message) => {
+      const row = earlier.get(message.dedupeKey);
+      return row?.status === 'queued' ? [row.id] : [];
+    });
+    const ids = [...again, ...written];
+    if (last) {
+      // Unsent rows of an earlier run for someone no longer in the plan (a member left meanwhile): as before, sent.
+      const keys = new Set(planned.map((message) => message.dedupeKey));
+      for (const row of earlier.values()) if (row.status === 'queued' && !keys.has(row.dedupeKey)) ids.push(row.id);
+    }
+    if (ids.length > 0) await deps.queues.sendMessages(ids);
+    queued += ids.length;
+    // The send worker runs in this process too: a turn of the event loop for it before the next synchronous write.
+    if (!last) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
   // After the alerts: reporters whose number is still held hear once that responders were alerted.
   if (job.kind === 'alert') await thankReporters(deps, incident.id);
   deps.events.incidentChanged(incident.id);
-  return pending.length;
+  return queued;
+}
+
+/** [start, end) of each chunk of a plan of `total` rows; one empty chunk for an empty plan (it still gets written). */
+function chunkBounds(total: number): Array<[number, number]> {
+  const bounds: Array<[number, number]> = [[0, Math.min(FIRST_CHUNK, total)]];
+  for (let start = FIRST_CHUNK; start < total; start += LATER_CHUNK) bounds.push([start, Math.min(start + LATER_CHUNK, total)]);
+  return bounds;
 }
 
 function planAlert(deps: BroadcastDeps, incident: Incident, now: number): PlannedMessage[] | null {
@@ -70,24 +117,61 @@ export interface AlertAudience {
 
 /**
  * Who an alert for this placed incident goes to: active, reachable members of every covering committee, each
- * person once, its reporters left out. The fan-out and the console's preview both ask this.
+ * person once, its reporters left out. The fan-out and the console's preview both ask this. The members are read
+ * only when a count or the recipients are first asked for: a confirm asks only whether any committee covers the
+ * place, and reading 10,000 members there would hold up the release by ~50 ms; the fan-out asks only for the
+ * recipients, not the counts.
  */
 export function alertAudience(deps: Pick<BroadcastDeps, 'repos'>, incident: Incident & { lat: number; lng: number }): AlertAudience {
-  const point = { lat: incident.lat, lng: incident.lng, zip: incident.zip, precision: incident.precision ?? undefined };
-  const covering = deps.repos.committees.list().filter((committee) => areaContains(committee.area, point));
+  const covering = coveringCommittees(deps, incident);
+  let read: { recipients: Recipient[]; candidates: Reachable[] } | undefined;
+  let counts: Map<string, number> | undefined;
+  const members = () => (read ??= readAudience(deps, incident, covering));
+  const countOf = (committeeId: string) => (counts ??= countPerCommittee(members())).get(committeeId) ?? 0;
+  return {
+    get recipients() {
+      return members().recipients;
+    },
+    committees: covering.map((committee) => ({
+      id: committee.id,
+      name: committee.name,
+      get recipients() {
+        return countOf(committee.id);
+      },
+    })),
+  };
+}
+
+function readAudience(
+  deps: Pick<BroadcastDeps, 'repos'>,
+  incident: Incident & { lat: number; lng: number },
+  covering: Committee[],
+): { recipients: Recipient[]; candidates: Reachable[] } {
   const reachable = deps.repos.committees.reachableMembers(covering.map((c) => c.id));
   // A drill never reaches a number that said DRILLS OFF.
   const optedOut = incident.drill ? deps.repos.rollCall.drillsOffAmong(reachable.map((c) => c.contactId)) : null;
   const candidates = optedOut ? reachable.filter((c) => !optedOut.has(c.contactId)) : reachable;
   const reporters = new Set(deps.repos.reports.ofIncident(incident.id).flatMap((r) => (r.contactId ? [r.contactId] : [])));
-  const recipients = planRecipients(candidates, point, reporters);
-  const reached = new Set(recipients.map((r) => r.contactId));
-  const committees = covering.map((committee) => ({
-    id: committee.id,
-    name: committee.name,
-    recipients: new Set(candidates.filter((c) => c.committeeId === committee.id && reached.has(c.contactId)).map((c) => c.contactId)).size,
-  }));
-  return { recipients, committees };
+  return { recipients: planRecipients(candidates, incident, reporters), candidates };
+}
+
+/** How many of the recipients each committee has (a member of two committees counts in both). */
+function countPerCommittee(audience: { recipients: Recipient[]; candidates: Reachable[] }): Map<string, number> {
+  const reached = new Set(audience.recipients.map((r) => r.contactId));
+  const perCommittee = new Map<string, Set<string>>();
+  for (const c of audience.candidates) {
+    if (!reached.has(c.contactId)) continue;
+    let contacts = perCommittee.get(c.committeeId);
+    if (!contacts) perCommittee.set(c.committeeId, (contacts = new Set()));
+    contacts.add(c.contactId);
+  }
+  return new Map([...perCommittee].map(([id, contacts]) => [id, contacts.size]));
+}
+
+/** The committees whose area contains the incident: whether it is covered at all, without reading any member. */
+export function coveringCommittees(deps: Pick<BroadcastDeps, 'repos'>, incident: Incident & { lat: number; lng: number }): Committee[] {
+  const point = { lat: incident.lat, lng: incident.lng, zip: incident.zip, precision: incident.precision ?? undefined };
+  return deps.repos.committees.list().filter((committee) => areaContains(committee.area, point));
 }
 
 /** The alert's text in each language, as the fan-out would compose it. */
