@@ -217,7 +217,8 @@ describe('verification requests and verifier approvals (RELEASE_APPROVALS=2, VER
     await system.text(V1, `CONFIRM ${checkCodeOf(V1, code)}`);
     expect(await system.text(C1, `SEND ${code}`)).toMatch(/approval of alert .* is recorded/);
     await system.idle();
-    expect((await ana.get(`/api/incidents/${id}`)).json()).toMatchObject({ status: 'confirmed' });
+    // Who approved says what they are, never who: the verifier from the scene, then the coordinator.
+    expect((await ana.get(`/api/incidents/${id}`)).json()).toMatchObject({ status: 'confirmed', approvals: [{ by: 'verifier' }, { by: 'coordinator' }] });
     expect(alertsFor(code)).toEqual([1, 1, 1, 1, 1, 1]);
   });
 

@@ -71,9 +71,21 @@ export function incidentDetailView(repos: Repositories, incident: Incident, need
     alerts: repos.messages.countsByStatus(incident.id),
     responses: repos.responses.ofIncident(incident.id).map((r) => ({ id: r.id, answer: r.answer, at: iso(r.at), phone: r.phoneMask })),
     rollCall: rollCallOf(repos, incident),
-    approvals: repos.incidents.approvals(incident.id).map((a) => ({ by: a.email ?? 'verifier', at: iso(a.at) })),
+    approvals: approvalsView(repos, incident.id),
     needed,
   };
+}
+
+/**
+ * Who approved, first first: console users by email; people by SMS by what they are, never by number — `verifier`
+ * for someone who was asked to verify it, else `coordinator` (a coordinator's `SEND`).
+ */
+function approvalsView(repos: Repositories, incidentId: string): Array<{ by: string; at: string }> {
+  const asked = new Set(repos.verifications.ofIncident(incidentId).map((request) => request.contactId));
+  return repos.incidents.approvals(incidentId).map((a) => ({
+    by: a.email ?? (a.contactId !== null && asked.has(a.contactId) ? 'verifier' : 'coordinator'),
+    at: iso(a.at),
+  }));
 }
 
 /** The suggested merge partner while both are open and neither was merged. */
