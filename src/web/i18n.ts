@@ -46,6 +46,12 @@ export function t(key: ConsoleKey, params: Record<string, string | number> = {})
   return template.replace(/\{(\w+)\}/g, (_m, name: string) => String(params[name] ?? ''));
 }
 
+/** A catalogue text by a key built from data (an event type, a message kind), else the raw word made readable. */
+export function named(prefix: 'event_' | 'mkind_', value: string): string {
+  const key = `${prefix}${value}`;
+  return key in CONSOLE_CATALOGUES.en ? t(key as ConsoleKey) : value.replace(/[._]/g, ' ');
+}
+
 export function kindName(kind: string): string {
   const key = `kind_${kind}` as keyof typeof en;
   return KINDS[current][key] ?? kind;

@@ -1,5 +1,5 @@
 import type { IncidentDetail } from '../api.js';
-import { t } from '../i18n.js';
+import { named, t } from '../i18n.js';
 
 const ORDER = ['queued', 'sending', 'unknown', 'sent', 'delivered', 'undelivered', 'failed', 'cancelled', 'expired'];
 
@@ -11,7 +11,7 @@ export function Deliveries({ alerts }: { alerts: IncidentDetail['alerts'] }) {
     <dl class="deliveries">
       {kinds.map(([kind, counts]) => (
         <div key={kind} class="delivery" data-kind={kind}>
-          <dt>{kind}</dt>
+          <dt>{named('mkind_', kind)}</dt>
           <dd>
             {Object.entries(counts)
               .sort(([a], [b]) => ORDER.indexOf(a) - ORDER.indexOf(b))

@@ -14,7 +14,7 @@ import { RollCall } from '../components/RollCall.js';
 import { Verification } from '../components/Verification.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { placeText } from '../components/format.js';
-import { kindName, t } from '../i18n.js';
+import { kindName, named, t } from '../i18n.js';
 import { store } from '../store.js';
 
 const OPEN = new Set(['new', 'verifying', 'confirmed']);
@@ -231,7 +231,7 @@ export function IncidentPage({ code, summary, myEmail }: { code: string; summary
             <ol class="timeline">
               {detail.timeline.map((entry, i) => (
                 <li key={i}>
-                  <time dateTime={entry.at}>{new Date(entry.at).toLocaleTimeString()}</time> {entry.type.replace(/[._]/g, ' ')}
+                  <time dateTime={entry.at}>{new Date(entry.at).toLocaleTimeString()}</time> {named('event_', entry.type)}
                 </li>
               ))}
             </ol>
