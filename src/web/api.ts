@@ -5,8 +5,11 @@ import type { CommitteeView, ConfirmationView, DrillCreateBody, GeocodedView, In
 import type { SimulatorInboxView, SimulatorSmsView } from '../http/schemas.js';
 import type { DismissBody, FollowUpSentView } from '../http/schemas.js';
 import type { VerificationView } from '../http/schemas.js';
+import type { PlaceCreateBody, PlaceImportRejected, PlaceImportResult, PlacePatchBody, PlaceView } from '../http/schemas.js';
 
 export type { VerificationView };
+export type { PlaceImportRejected, PlaceImportResult, PlaceView };
+export type PlaceKind = NonNullable<PlaceView['kind']>;
 import type { AreaView, MemberImportResult, MemberUpdateView, MemberView } from '../http/schemas.js';
 
 export type { MemberImportResult, MemberView };
@@ -35,6 +38,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly retryAfterSeconds: number | null = null,
+    /** The answer's JSON, for errors that carry more than a message (an import's bad rows). */
+    readonly body: unknown = null,
   ) {
     super(message);
   }
@@ -65,7 +70,7 @@ async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: str
     const message = data && typeof data === 'object' && 'error' in data ? String((data as { error: unknown }).error) : response.statusText;
     const retry = response.headers.get('retry-after');
     if (response.status === 401 && !quiet401) onSignedOut();
-    throw new ApiError(response.status, message, retry ? Number(retry) : null);
+    throw new ApiError(response.status, message, retry ? Number(retry) : null, data);
   }
   return data as T;
 }
@@ -121,4 +126,21 @@ export const api = {
   confirmTotp: (code: string) => request<void>('POST', '/api/session/totp/confirm', { code }),
   /** The signed-in user's own paging settings (phone number, on duty) and the console language pages use. */
   updateMe: (patch: { phone?: string | null; onDuty?: boolean; locale?: string }) => request<UserView>('PATCH', '/api/me', patch),
+};
+
+/** The network's places (`/api/places`). */
+export const placesApi = {
+  list: () => request<PlaceView[]>('GET', '/api/places'),
+  create: (body: PlaceCreateBody) => request<PlaceView>('POST', '/api/places', body),
+  update: (id: string, patch: PlacePatchBody) => request<PlaceView>('PATCH', `/api/places/${encodeURIComponent(id)}`, patch),
+  remove: (id: string) => request<void>('DELETE', `/api/places/${encodeURIComponent(id)}`, {}),
+  /** The counts, or (422) the bad rows of a file of which nothing was imported. */
+  async import(format: 'csv' | 'geojson', content: string): Promise<PlaceImportResult | PlaceImportRejected> {
+    try {
+      return await request<PlaceImportResult>('POST', '/api/places/import', { format, content });
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 422) return error.body as PlaceImportRejected;
+      throw error;
+    }
+  },
 };

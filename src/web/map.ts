@@ -17,6 +17,12 @@ export const STATUS_COLOURS: Record<Incident['status'], string> = {
 /** The Bay Area until something better is known: the first incident or committee moves the view. */
 const START: L.LatLngExpression = [37.76, -122.42];
 
+/** The operator's MAP_TILES_URL, written into the page by the server; null when tiles are off. */
+export function tilesUrl(): string | null {
+  const value = document.querySelector('meta[name="centinela-tiles"]')?.getAttribute('content') ?? 'none';
+  return value === 'none' || value.startsWith('__') ? null : value;
+}
+
 export interface ConsoleMap {
   showIncidents(incidents: Incident[], onOpen?: (incident: Incident) => void): void;
   showAreas(committees: CommitteeView[], cells: Map<string, ZipCell[]>): void;

@@ -1,12 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { api, type AreaInput, type CommitteeView, type ZipCell } from '../api.js';
 import { t } from '../i18n.js';
-import { createMap, type ConsoleMap } from '../map.js';
-
-const tilesUrl = (): string | null => {
-  const value = document.querySelector('meta[name="centinela-tiles"]')?.getAttribute('content') ?? 'none';
-  return value === 'none' || value.startsWith('__') ? null : value;
-};
+import { createMap, type ConsoleMap, tilesUrl } from '../map.js';
 
 /**
  * One committee's area drawn as it will be decided (a ZIP list as its nearest-centroid cells); `onPick` makes a

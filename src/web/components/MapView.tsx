@@ -1,12 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { api, type CommitteeView, type Incident, type ZipCell } from '../api.js';
 import { t } from '../i18n.js';
-import { createMap, type ConsoleMap } from '../map.js';
-
-const tilesUrl = (): string | null => {
-  const value = document.querySelector('meta[name="centinela-tiles"]')?.getAttribute('content') ?? 'none';
-  return value === 'none' || value.startsWith('__') ? null : value;
-};
+import { createMap, type ConsoleMap, tilesUrl } from '../map.js';
 
 /** The map with committee areas and incidents; `onPick` makes a click choose a point. */
 export function MapView(props: {

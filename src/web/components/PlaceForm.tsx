@@ -1,8 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { INCIDENT_KINDS } from '../../domain/types.js';
-import { ApiError } from '../api.js';
+import { ApiError, placesApi, type PlaceKind, type PlaceView } from '../api.js';
 import { t } from '../i18n.js';
-import { placesApi, type PlaceKind, type PlaceView } from './PlaceClient.js';
 
 export type LatLng = { lat: number; lng: number };
 

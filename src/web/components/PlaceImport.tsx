@@ -1,7 +1,6 @@
 import { useState } from 'preact/hooks';
-import { ApiError } from '../api.js';
+import { ApiError, type PlaceImportRejected, type PlaceImportResult, placesApi } from '../api.js';
 import { t } from '../i18n.js';
-import { type PlaceImportRejected, type PlaceImportResult, placesApi } from './PlaceClient.js';
 
 const MAX_BYTES = 1024 * 1024;
 

@@ -1,11 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import { t } from '../i18n.js';
-import { createMap, type ConsoleMap } from '../map.js';
-
-const tilesUrl = (): string | null => {
-  const value = document.querySelector('meta[name="centinela-tiles"]')?.getAttribute('content') ?? 'none';
-  return value === 'none' || value.startsWith('__') ? null : value;
-};
+import { createMap, type ConsoleMap, tilesUrl } from '../map.js';
 
 /** The network's places on a map whose click says where a place is; `focus` moves the view to the one being edited. */
 export function PlaceMap({

@@ -2,8 +2,7 @@
 // add one by clicking the map, edit its aliases, delete it, or import a CSV or GeoJSON file.
 import { useEffect, useState } from 'preact/hooks';
 import { fold } from '../../geo/names.js';
-import { ApiError } from '../api.js';
-import { placesApi, type PlaceView } from '../components/PlaceClient.js';
+import { ApiError, placesApi, type PlaceView } from '../api.js';
 import { type LatLng, PlaceForm } from '../components/PlaceForm.js';
 import { PlaceImport } from '../components/PlaceImport.js';
 import { PlaceMap } from '../components/PlaceMap.js';
