@@ -42,6 +42,7 @@ const envSchema = z.object({
   TWILIO_MESSAGING_SERVICE_SID: optionalText,
   TWILIO_API_BASE_URL: optionalText.pipe(z.url().optional()),
   TWILIO_TIMEOUT_MS: number().int().positive().default(10_000),
+  TWILIO_MAX_IN_FLIGHT: number().int().min(1).max(1000).default(200),
   SMS_RATE_PER_SECOND: nonNegative.default(10),
   SMS_SEND_ATTEMPTS: number().int().min(1).max(50).default(8),
   SMS_RETRY_BASE_MS: number().int().min(1).max(600_000).default(2000),
@@ -127,6 +128,8 @@ export interface Config {
     messagingServiceSid?: string;
     apiBaseUrl?: string;
     timeoutMs: number;
+    /** Requests to Twilio in flight at once per process (Twilio answers 429 to an account with too many). */
+    maxInFlight: number;
     deleteAfterMinutes?: number;
   };
   keys: {
@@ -237,6 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
       messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
       apiBaseUrl: e.TWILIO_API_BASE_URL,
       timeoutMs: e.TWILIO_TIMEOUT_MS,
+      maxInFlight: e.TWILIO_MAX_IN_FLIGHT,
       deleteAfterMinutes: e.TWILIO_DELETE_AFTER_MINUTES,
     },
     keys: {

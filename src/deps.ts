@@ -30,6 +30,7 @@ import { sendPriority } from './domain/send-priority.js';
 import type { Logger } from './log.js';
 import { producerConnection } from './queue/connection.js';
 import { createQueues, type Queues } from './queue/queues.js';
+import { sendPacing } from './queue/send-pacing.js';
 import { createEventsPublisher, type EventsPublisher } from './services/events.js';
 import { createLocator, type Locator } from './services/locator.js';
 import { createOutboxProvider } from './sms/outbox-provider.js';
@@ -88,9 +89,10 @@ export function createDeps(config: Config, log: Logger, options: { now?: () => n
   const redis = producerConnection(config.redisUrl);
   // An 'error' listener keeps a Redis outage from crashing the process; health reports it instead.
   redis.on('error', (error: Error) => log.debug({ err: error.message }, 'redis connection error'));
-  const queues = createQueues(redis, config.queuePrefix, { attempts: config.sms.sendAttempts, baseMs: config.sms.retryBaseMs }, (ids) =>
-    new Map(repos.messages.kindsOf(ids).map((row) => [row.id, sendPriority(row.kind, row.drill)])),
-  );
+  const queues = createQueues(redis, config.queuePrefix, { attempts: config.sms.sendAttempts, baseMs: config.sms.retryBaseMs }, {
+    batch: sendPacing(config.sms.ratePerSecond).batch,
+    priorities: (ids) => new Map(repos.messages.kindsOf(ids).map((row) => [row.id, sendPriority(row.kind, row.drill)])),
+  });
   for (const queue of [queues.reports, queues.alerts, queues.send, queues.maintenance, queues.media]) {
     queue.on('error', (error: Error) => log.debug({ err: error.message, queue: queue.name }, 'queue error'));
   }
@@ -104,6 +106,7 @@ export function createDeps(config: Config, log: Logger, options: { now?: () => n
           apiBaseUrl: config.twilio.apiBaseUrl,
           statusCallbackUrl: `${config.publicUrl}/twilio/status`,
           timeoutMs: config.twilio.timeoutMs,
+          maxInFlight: config.twilio.maxInFlight,
         })
       : createOutboxProvider(repos.outbox, vault, now);
   const events = createEventsPublisher(redis, config.queuePrefix, log);

@@ -6,12 +6,17 @@
 //                               [--profile out.cpuprofile] [--dump times.jsonl]
 //   tsx scripts/bench/fanout.ts --members 10000 --runs 10   release → first alert: median and p95 over the runs
 //
+// Unlimited runs are each preceded by the raw twilio SDK sending as many messages to the same fake (the yardstick
+// of the hand-off rate, printed as a third table).
+//
 // --profile records a CPU profile of this process from the confirm until the last alert is accepted (summarise it
 // with profile-summary.ts); --db-dir puts the SQLite file elsewhere, e.g. on tmpfs to take the disk out;
 // --env sets anything else for the system; --dump appends each run's acceptance times (ms since the epoch) as a
 // JSON line, for a closer look.
 import { appendFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import type { Worker } from 'bullmq';
+import twilio from 'twilio';
 import { inTransaction } from '../../src/db/client.js';
 import type { Deps } from '../../src/deps.js';
 import { incidentCode, inviteCode } from '../../src/domain/codes.js';
@@ -20,13 +25,16 @@ import { QUEUES } from '../../src/queue/names.js';
 import { confirmIncident } from '../../src/services/incidents.js';
 import { type RemoteFakeTwilio, startRemoteFakeTwilio } from './fake-twilio-client.js';
 import {
+  AUTH_TOKEN,
   fixed,
   flag,
+  FROM_NUMBER,
   machineBusy,
   numberFlag,
   percent,
   percentile,
   printTable,
+  PUBLIC_URL,
   startBenchSystem,
   startProfiler,
   waitForQueueIdle,
@@ -45,24 +53,38 @@ const TARGET_RATE_TOLERANCE = 0.05; // a configured rate held within 5%
 // Release → first alert handed to the provider, with 10,000 members (issue #9, "Speed").
 const TARGET_FIRST_MEDIAN_MS = 100;
 const TARGET_FIRST_P95_MS = 300;
+// Fan-out hand-off at least this share of the raw twilio SDK's rate to the same server, side by side (issue #9).
+const TARGET_VERSUS_RAW = 0.8;
 
 async function main(): Promise<void> {
   const runs = numberFlag('runs', 1);
   const fake = await startRemoteFakeTwilio();
   const rows: Record<string, string | number>[] = [];
   const firsts: Record<string, string | number>[] = [];
+  const versusRaw: Record<string, string | number>[] = [];
   try {
     for (const scenario of scenarios()) {
       const firstMs: number[] = [];
+      const ratios: Array<{ raw: number; system: number }> = [];
+      // Both sides warmed up once, uncounted: the raw SDK by 2,000 messages, the system by a fan-out to 2,000.
+      if (scenario.rate === 0) {
+        await rawSdkRate(fake, 2000);
+        await runScenario(fake, { members: 2000, rate: 0 });
+        await fake.reset();
+      }
       for (let run = 1; run <= runs; run++) {
+        // Side by side: the raw SDK sends as many messages to the same fake just before each fan-out.
+        const raw = scenario.rate === 0 ? await rawSdkRate(fake, scenario.members) : Number.NaN;
         const result = await runScenario(fake, scenario);
         rows.push(row(scenario, result));
         firstMs.push(result.latencies[0] ?? Number.NaN);
+        if (scenario.rate === 0) ratios.push({ raw, system: scenario.members / ((result.latencies.at(-1) ?? Number.NaN) / 1000) });
         const dump = flag('dump');
         if (dump) appendFileSync(dump, `${JSON.stringify({ ...scenario, acceptedAt: result.acceptedAt })}\n`);
         await fake.reset();
       }
       firsts.push(firstRow(scenario, firstMs));
+      if (ratios.length > 0) versusRaw.push(rawRow(scenario, ratios));
     }
   } finally {
     await fake.close();
@@ -71,6 +93,51 @@ async function main(): Promise<void> {
   printTable(rows);
   console.log('');
   printTable(firsts);
+  if (versusRaw.length > 0) {
+    console.log('');
+    printTable(versusRaw);
+  }
+}
+
+/** Raw SDK calls in flight at once: as many as the send worker keeps (send-pacing.ts). */
+const RAW_IN_FLIGHT = 50;
+
+/**
+ * The yardstick: the twilio SDK alone, configured as the provider configures it, sending `count` messages with the
+ * same parameters to the same fake from this process, RAW_IN_FLIGHT at a time. Messages per second.
+ */
+async function rawSdkRate(fake: RemoteFakeTwilio, count: number): Promise<number> {
+  const client = twilio(fake.accountSid, AUTH_TOKEN, { env: {}, timeout: 10_000, autoRetry: false, keepAlive: true });
+  client.api.baseUrl = fake.url;
+  const body = 'ALERTA: redada en lugar de trabajo, 2400 block of Mission St. Codigo K28P. Responde 1 si vas, 2 si no puedes.';
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: RAW_IN_FLIGHT }, async () => {
+      for (let i = next++; i < count; i = next++) {
+        const to = `+1628${String(2_000_000 + i)}`;
+        await client.messages.create({ from: FROM_NUMBER, to, body, statusCallback: `${PUBLIC_URL}/twilio/status`, validityPeriod: 3600 });
+      }
+    }),
+  );
+  const rate = count / ((performance.now() - start) / 1000);
+  await fake.reset();
+  return rate;
+}
+
+/** Fan-out hand-off (release → last alert accepted) against the raw SDK's rate in the same run. */
+function rawRow(scenario: Scenario, runs: Array<{ raw: number; system: number }>): Record<string, string | number> {
+  const ratios = runs.map((r) => r.system / r.raw).sort((a, b) => a - b);
+  const median = percentile(ratios, 50);
+  return {
+    members: scenario.members,
+    runs: runs.length,
+    'raw SDK msgs/s (each run)': runs.map((r) => fixed(r.raw, 0)).join(', '),
+    'fan-out msgs/s (each run)': runs.map((r) => fixed(r.system, 0)).join(', '),
+    'ratio (each run)': runs.map((r) => fixed(r.system / r.raw, 2)).join(', '),
+    'median ratio': fixed(median, 2),
+    target: median >= TARGET_VERSUS_RAW ? 'met' : 'MISSED',
+  };
 }
 
 /** Release (the confirm call) → first alert accepted by the provider, over all runs of a scenario. */

@@ -422,3 +422,20 @@ export const media = sqliteTable(
   },
   (t) => [uniqueIndex('media_report_position').on(t.reportId, t.position)],
 );
+
+/**
+ * A transcript Twilio posted before its call's report was filed (the recording and transcription webhooks race, and
+ * Twilio does not retry a callback we refuse): kept by the call, sealed under DATA_KEY, until the report is filed
+ * (then it becomes the report's text) or the transcript wait has passed (then it is dropped).
+ */
+export const waitingTranscripts = sqliteTable(
+  'waiting_transcripts',
+  {
+    callSid: text('call_sid').primaryKey(),
+    recordingSid: text('recording_sid'),
+    /** The transcript with numbers masked, sealed; null when Twilio's transcription failed or was empty. */
+    sealedText: text('sealed_text'),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [index('waiting_transcripts_received').on(t.receivedAt)],
+);

@@ -91,9 +91,9 @@ export const placeIncidentBody = z.object({
   zip: z.string().regex(/^\d{5}$/, 'must be a 5-digit ZIP code').optional(),
 });
 
-/** `POST /api/drills`: where the drill is played out and what kind of raid it rehearses. */
+/** `POST /api/drills`: where the drill is played out (a place found from a ZIP code is `zip`, as for a real one) and what kind of raid it rehearses. */
 export const drillCreateBody = z.object({
-  location: placeIncidentBody.pick({ lat: true, lng: true, label: true }),
+  location: placeIncidentBody,
   kind: z.enum(INCIDENT_KINDS).default('other'),
 });
 
@@ -301,6 +301,8 @@ const alarmSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('sending_paused'), code: z.string(), since: z.string() }),
   z.object({ type: z.literal('sends_failing'), calls: z.number().int(), failed: z.number().int() }),
   z.object({ type: z.literal('flood'), active: z.literal(true), since: z.string(), newReportersIn10Min: z.number() }),
+  /** Incidents due a page while no console user is on duty with a phone number. */
+  z.object({ type: z.literal('nobody_to_page'), incidents: z.number().int() }),
 ]);
 
 /** Without a session only `status`; with one, the details. */
@@ -331,6 +333,8 @@ export const previewSchema = z.object({
   texts: z.object({ en: z.string(), es: z.string(), tl: z.string() }),
   approvals: z.number().int(),
   needed: z.number().int(),
+  /** A drill only: members left out because they texted DRILLS OFF (0 for a real incident). */
+  drillOptedOut: z.number().int(),
   /** Set when the alert would reach no one, e.g. no committee covers the place. */
   warning: z.string().nullable(),
 });

@@ -40,6 +40,7 @@ export const en = {
   page_stale: 'Dispatch: incident {code} is still open hours after it was confirmed. Resolve it or send an update: {link}',
   page_disputed: 'Dispatch: incident {code} is disputed: a verifier said false after an approval. Please decide: {link}',
   page_escalation: 'Dispatch: no verifier answered about incident {code}. Please check it: {link}',
+  page_flood: 'Dispatch: a flood of reports from new numbers. New incidents such as {code} wait unopened, and nothing goes out until you act: {link}',
   respond_going: 'Thank you! We noted that you are going to alert {code}. Stay calm and stay safe.',
   respond_cannot: 'Thank you for letting us know about alert {code}.',
   respond_nothing: 'There is no alert to answer right now.',

@@ -42,6 +42,7 @@ export const es: Record<MessageKey, string> = {
   page_stale: 'Despacho: el incidente {code} sigue abierto horas después de confirmarse. Ciérrelo o envíe una actualización: {link}',
   page_disputed: 'Despacho: el incidente {code} está en disputa: una persona verificadora dijo falso después de una aprobación. Decida: {link}',
   page_escalation: 'Despacho: ninguna persona verificadora respondió sobre el incidente {code}. Revíselo: {link}',
+  page_flood: 'Despacho: llegan muchos reportes de números nuevos. Incidentes como {code} esperan sin abrir y nada sale hasta que actúe: {link}',
   respond_going: '¡Gracias! Anotamos que va a ir a la alerta {code}. Mantenga la calma y cuídese.',
   respond_cannot: 'Gracias por avisarnos sobre la alerta {code}.',
   respond_nothing: 'No hay ninguna alerta que responder en este momento.',

@@ -41,6 +41,7 @@ export const tl: Record<MessageKey, string> = {
   page_stale: 'Dispatch: bukas pa rin ang incident {code} ilang oras matapos makumpirma. I-resolve o magpadala ng update: {link}',
   page_disputed: 'Dispatch: may dispute sa incident {code}: may verifier na nagsabing false matapos ang approval. Kayo ang magpasya: {link}',
   page_escalation: 'Dispatch: walang verifier na sumagot tungkol sa incident {code}. Pakitingnan: {link}',
+  page_flood: 'Dispatch: dagsa ng report mula sa mga bagong numero. Hindi pa nabubuksan ang mga incident tulad ng {code}; walang ipapadala hangga\'t hindi kayo kumikilos: {link}',
   respond_going: 'Salamat po! Naitala namin na pupunta kayo sa alert {code}. Manatiling kalmado at mag-ingat.',
   respond_cannot: 'Salamat po sa pagpapaalam tungkol sa alert {code}.',
   respond_nothing: 'Walang alert na kailangang sagutin ngayon.',

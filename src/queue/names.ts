@@ -22,8 +22,11 @@ export interface AlertJob {
 /** Corrections and all-clears are not jobs: they are written in the transaction that closes the incident. */
 export type BroadcastKind = 'alert' | 'update';
 
-export interface SendJob {
-  messageId: string;
+/** Sends a batch of ledger rows (see send-pacing.ts). `messageId`: a job queued by an earlier version, one row. */
+export type SendJob = { messageIds: string[] } | { messageId: string };
+
+export function messageIdsOf(job: SendJob): string[] {
+  return 'messageIds' in job ? job.messageIds : [job.messageId];
 }
 
 /** Fetches a report's photos and recordings from the provider, once, and stores them sealed. */

@@ -1,13 +1,17 @@
+import { createHash } from 'node:crypto';
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { SEND_PRIORITY } from '../domain/send-priority.js';
 import { orTimeout } from '../timeout.js';
 import { CAPPED_BACKOFF } from './backoff.js';
-import { type AlertJob, type MediaJob, QUEUES, type ReportJob, type SendJob } from './names.js';
+import { type AlertJob, type MediaJob, messageIdsOf, QUEUES, type ReportJob, type SendJob } from './names.js';
+import { batchSends } from './send-pacing.js';
 
 // Completed jobs are dropped at once: the SQLite ledger, not BullMQ, remembers what was done, and a freed job id
 // lets the reconciler queue the same row again if it must. Failed jobs are kept (a bounded number, for a while) so
 // that health can show them; a kept failed job holds its id, so whatever queues an id again removes it first.
+/** A delayed job on the maintenance queue: one incident's page (paging.ts); the periodic run is its safety net. */
+export const PAGE_JOB = 'page';
 /** How many failed jobs each queue keeps, and for how long (seconds). */
 export const KEEP_FAILED = { count: 1000, age: 7 * 24 * 3600 };
 /** How long a producer waits for Redis: a webhook must answer even while Redis is away. */
@@ -33,7 +37,16 @@ function inTime<T>(connection: Redis, add: () => Promise<T>): Promise<T> {
  */
 export type SendPriorities = (messageIds: string[]) => ReadonlyMap<string, number>;
 
-export function createQueues(connection: Redis, prefix: string, retry: { attempts: number; baseMs: number }, sendPriorities?: SendPriorities) {
+/** How send jobs are made: rows per job (send-pacing.ts), and each row's priority. */
+export interface SendJobOptions {
+  batch: number;
+  priorities?: SendPriorities;
+}
+
+/** States in which a send job will still run (or is running): its rows need no other job. */
+const LIVE_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'waiting-children'] as const;
+
+export function createQueues(connection: Redis, prefix: string, retry: { attempts: number; baseMs: number }, sends: SendJobOptions) {
   const defaults: JobsOptions = {
     attempts: retry.attempts,
     // Capped exponential with jitter (see backoff.ts), so that many failed sends don't all come back at once.
@@ -65,10 +78,20 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
       return queue.addBulk(jobs as Parameters<Queue<T>['addBulk']>[0]);
     });
 
-  // Every send job has a priority: BullMQ runs jobs without one before all prioritized jobs.
+  // Every send job has a priority: BullMQ runs jobs without one before all prioritized jobs. A job's id follows
+  // from its rows, so the same batch queued twice (a retried fan-out) is one job.
   const sendJobs = (messageIds: string[]) => {
-    const priorities = sendPriorities?.(messageIds);
-    return messageIds.map((messageId) => ({ name: 'send', data: { messageId }, opts: { jobId: `send-${messageId}`, priority: priorities?.get(messageId) ?? SEND_PRIORITY.normal } }));
+    const priorities = sends.priorities?.(messageIds);
+    return batchSends(messageIds, sends.batch, (id) => priorities?.get(id) ?? SEND_PRIORITY.normal).map((job) => ({
+      name: 'send',
+      data: { messageIds: job.messageIds },
+      opts: { jobId: sendJobId(job.messageIds), priority: job.priority },
+    }));
+  };
+  /** The rows that a send job still to run (or running) carries. */
+  const rowsInLiveSendJobs = async (): Promise<Set<string>> => {
+    const jobs = await send.getJobs([...LIVE_STATES]);
+    return new Set(jobs.flatMap((job) => (job?.data ? messageIdsOf(job.data) : [])));
   };
   const reportJob = (reportId: string) => ({ name: 'process', data: { reportId }, opts: { jobId: `report-${reportId}` } });
   const mediaJob = (reportId: string) => ({ name: 'fetch', data: { reportId }, opts: { jobId: `media-${reportId}` } });
@@ -81,6 +104,9 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
     media,
     /** A report with photos or recordings: fetch them from the provider (the reconciler does it again if needed). */
     fetchMedia: (reportId: string) => inTime(connection, () => media.add('fetch', { reportId }, { jobId: `media-${reportId}` })),
+    /** A new incident's page, due in `delayMs` (PAGE_AFTER_SECONDS after it was created); one job per incident. */
+    schedulePage: (incidentId: string, delayMs: number) =>
+      inTime(connection, () => maintenance.add(PAGE_JOB, { incidentId }, { jobId: `page-${incidentId}`, delay: Math.max(0, Math.round(delayMs)) })),
     /** Media fetches queued again (the reconciler): a failed job of the same id is removed first. */
     requeueMedia: (reportIds: string[]) => requeue(media, reportIds.map(mediaJob)),
     /** A report just stored: its job id is new. */
@@ -95,8 +121,18 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
       }),
     /** Queues sends of rows just written, in the order given (nearest first for alerts). */
     sendMessages: (messageIds: string[]) => inTime(connection, () => send.addBulk(sendJobs(messageIds))),
-    /** Sends queued again (the reconciler, a resume): a failed job of the same id is removed first. */
-    requeueSends: (messageIds: string[]) => requeue(send, sendJobs(messageIds)),
+    /**
+     * Sends queued again (the reconciler, a resume): rows that a live job still carries are left to it (a batch's
+     * id cannot say which rows it holds), and a failed job of the same id is removed first. Returns how many rows
+     * were queued.
+     */
+    requeueSends: (messageIds: string[]) =>
+      inTime(connection, async () => {
+        const live = await rowsInLiveSendJobs();
+        const missing = messageIds.filter((id) => !live.has(id));
+        if (missing.length > 0) await requeue(send, sendJobs(missing));
+        return missing.length;
+      }),
     /** Jobs BullMQ marked failed (after their last attempt) at or after `since` (ms), across all queues. */
     failedSince: (since: number) =>
       inTime(connection, async () => {
@@ -109,3 +145,10 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
   };
 }
 export type Queues = ReturnType<typeof createQueues>;
+
+/** One row: `send-<id>`, as before batches. More: the first row's id and a digest of all of them. */
+export function sendJobId(messageIds: string[]): string {
+  const [first = ''] = messageIds;
+  if (messageIds.length === 1) return `send-${first}`;
+  return `send-${first}-${createHash('sha1').update(messageIds.join(',')).digest('hex').slice(0, 12)}`;
+}

@@ -7,14 +7,17 @@ import { broadcastGaveUp, reportGaveUp, sendGaveUp } from '../services/gave-up.j
 import { expireIncidents, pageDispatchersWhenDue, reconcile } from '../services/maintenance.js';
 import { deleteFromProvider } from '../services/provider-cleanup.js';
 import { fetchReportMedia, mediaGaveUp, requeueUnfetchedMedia } from '../services/media.js';
+import { pageIfUnopened } from '../services/paging.js';
 import { processReport } from '../services/reports.js';
 import { forgetReporterNumbers, purgeBefore } from '../services/retention.js';
-import { sendMessage } from '../services/sending.js';
+import { sendMessages } from '../services/sending.js';
 import { escalateVerifications } from '../services/verification.js';
 import { orTimeout } from '../timeout.js';
 import { cappedBackoff } from './backoff.js';
 import { workerConnection } from './connection.js';
-import { type AlertJob, type MediaJob, QUEUES, type ReportJob, type SendJob } from './names.js';
+import { PAGE_JOB } from './queues.js';
+import { type AlertJob, type MediaJob, messageIdsOf, QUEUES, type ReportJob, type SendJob } from './names.js';
+import { sendPacing } from './send-pacing.js';
 
 export interface Workers {
   all: Worker[];
@@ -48,10 +51,16 @@ export async function startWorkers(deps: Deps): Promise<Workers> {
     orGiveUp(deps, (job) => runBroadcast(deps, job.data), (job) => broadcastGaveUp(deps, job.data)),
     base(2),
   );
+  const pacing = sendPacing(deps.config.sms.ratePerSecond);
   const send = new Worker<SendJob>(
     QUEUES.send,
-    orGiveUp(deps, (job) => sentAndShown(deps, job.data.messageId, isLastAttempt(job)), (job) => sendGaveUp(deps, job.data.messageId)),
-    { ...base(50), limiter: rateLimit(deps.config.sms.ratePerSecond) },
+    orGiveUp(
+      deps,
+      // (The outcomes stay out of Redis: the ledger has them.)
+      async (job) => void (await sendMessages(deps, messageIdsOf(job.data), isLastAttempt(job))),
+      (job) => messageIdsOf(job.data).forEach((id) => sendGaveUp(deps, id)),
+    ),
+    { ...base(pacing.concurrency), limiter: pacing.limiter },
   );
   const media = new Worker<MediaJob>(
     QUEUES.media,
@@ -61,7 +70,8 @@ export async function startWorkers(deps: Deps): Promise<Workers> {
   const maintenance = new Worker(
     QUEUES.maintenance,
     // Each duty on its own: a provider outage that breaks the backfill must not stop the reconciler.
-    async () => {
+    async (job: Job<{ incidentId?: string }>) => {
+      if (job.name === PAGE_JOB) return pageIfUnopened(deps, String(job.data.incidentId));
       const duties: Array<[string, () => unknown]> = [
         ['reconcile', () => reconcile(deps)],
         ['fetch media', () => requeueUnfetchedMedia(deps)],
@@ -121,14 +131,6 @@ async function closeWithin(worker: Worker, ms: number): Promise<void> {
   await orTimeout(worker.close(true), ms);
 }
 
-/** BullMQ's limiter is global across workers of a queue; rates under 1/s stretch the window instead. */
-function rateLimit(perSecond: number): WorkerOptions['limiter'] {
-  if (perSecond <= 0) return undefined;
-  // Tenths of a second where the rate allows: the same average, in bursts a tenth the size.
-  if (perSecond >= 10 && Number.isInteger(perSecond / 10)) return { max: perSecond / 10, duration: 100 };
-  return perSecond >= 1 ? { max: Math.floor(perSecond), duration: 1000 } : { max: 1, duration: Math.round(1000 / perSecond) };
-}
-
 function isLastAttempt(job: Job): boolean {
   return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 }
@@ -159,14 +161,4 @@ function watch(deps: Deps, worker: Worker): void {
   worker.on('failed', (job: Job | undefined, error: Error) =>
     deps.log.warn({ queue: worker.name, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed'),
   );
-}
-
-/** A send changes its incident's delivery counts: open incident pages hear of it (coalesced by the publisher). */
-async function sentAndShown(deps: Deps, messageId: string, finalAttempt: boolean) {
-  try {
-    return await sendMessage(deps, messageId, finalAttempt);
-  } finally {
-    const incidentId = deps.repos.messages.get(messageId)?.incidentId;
-    if (incidentId) deps.events.incidentChanged(incidentId);
-  }
 }

@@ -1,7 +1,9 @@
 // Twilio does not retry an inbound webhook that failed: a report texted while the web role was down would be
-// lost. The worker reads the provider's own list of inbound messages and files any it never stored.
+// lost. The worker reads the provider's own list of inbound messages and files any it never stored, through the
+// webhook's own path: a verifier's word filed late releases, stands down and pages exactly as a live one would.
 import type { Deps } from '../deps.js';
 import { handleInboundSms } from './inbound-sms.js';
+import { afterInbound } from './receive-sms.js';
 
 export const CHECKPOINT_KEY = 'inbound_backfill';
 /** Messages this young may still be in the hands of the webhook: they are left to it. */
@@ -9,9 +11,7 @@ const SETTLE_MS = 2 * 60_000;
 /** How far back the first run looks. */
 const FIRST_LOOK_BACK_MS = 24 * 3_600_000;
 
-type BackfillDeps = Pick<Deps, 'db' | 'repos' | 'config' | 'sms' | 'queues' | 'now' | 'log' | 'locator'>;
-
-export async function backfillInbound(deps: BackfillDeps): Promise<number> {
+export async function backfillInbound(deps: Deps): Promise<number> {
   if (deps.sms.name !== 'twilio') return 0;
   const now = deps.now();
   const checkpoint = deps.repos.systemState.get(CHECKPOINT_KEY)?.['until'];
@@ -33,7 +33,8 @@ export async function backfillInbound(deps: BackfillDeps): Promise<number> {
         : [];
       if (ids.length > 0) await deps.queues.sendMessages(ids);
     }
-    if (outcome.reportId) await deps.queues.processReport(outcome.reportId);
+    // Not only the report: a verifier's FALSE or CONFIRM owes its follow-up (a dispute page, a release) too.
+    await afterInbound(deps, outcome, (text, err) => deps.log.warn({ err }, `backfill: ${text}`));
   }
   deps.repos.systemState.set(CHECKPOINT_KEY, { until }, now);
   if (missed.length > 0) deps.log.warn({ filed: missed.length }, 'filed inbound messages the webhook never received');

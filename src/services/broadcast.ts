@@ -9,31 +9,35 @@ import { planRecipients, type Recipient } from '../domain/recipients.js';
 import { isLocale, LOCALES, type Locale } from '../domain/types.js';
 import { areaContains } from '../geo/areas.js';
 import type { AlertJob } from '../queue/names.js';
-import { alertedContacts, thankReporters } from './follow-through.js';
+import { alertedContacts, correctionText, thankReporters } from './follow-through.js';
 
 type BroadcastDeps = Pick<Deps, 'db' | 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log'>;
 
 /**
- * How many of the nearest members are written and queued first, in a transaction of their own: the first alerts
- * leave while the rest of the plan is still being written.
+ * How many of the nearest members are written and queued first, in a transaction of their own, before the other
+ * members are even read: the first alerts leave while the rest of the plan is still being made.
  */
 export const FIRST_CHUNK = 100;
 /** The rest, in transactions this size, each queued as soon as it is written; sends get turns in between. */
 export const LATER_CHUNK = 500;
+/** Members read per query after the first chunk: sends run between the pages. */
+const READ_PAGE = 2000;
 
 /**
  * Writes the ledger rows of one broadcast in chunks, nearest first, and queues each chunk's sends as soon as it is
  * written. Safe to run again (a retried job): rows are unique, and rows an earlier run wrote but did not see sent
- * are queued again in their place. An alert's plan counts as written (`alertPlannedAt`) only with its last chunk.
+ * are queued again in their place. An alert's plan counts as written (`alertPlannedAt`) only once every chunk is.
  */
 export async function runBroadcast(deps: BroadcastDeps, job: AlertJob): Promise<number> {
   const now = deps.now();
   const incident = deps.repos.incidents.get(job.incidentId);
   if (!incident) return 0;
   if (job.kind !== 'alert' && job.kind !== 'update') return legacyFollowUp(deps, incident, now);
-  const planned = job.kind === 'alert' ? planAlert(deps, incident, now) : planUpdate(deps, incident, job.updateId ?? '');
-  if (planned === null) return 0;
+  const placed = releasable(incident);
+  if (job.kind === 'alert' && !placed) return 0;
+  const chunks = placed && job.kind === 'alert' ? alertChunks(deps, placed, now) : updateChunks(deps, incident, job.updateId ?? '');
   const kind = job.kind === 'update' ? `update:${job.updateId ?? ''}` : 'alert';
+  const stillConfirmed = () => job.kind !== 'alert' || deps.repos.incidents.get(incident.id)?.status === 'confirmed';
   // What an earlier, interrupted run of this job wrote: a crash between a chunk's write and its queueing loses nothing.
   const earlier = new Map(
     deps.repos.messages
@@ -41,60 +45,85 @@ export async function runBroadcast(deps: BroadcastDeps, job: AlertJob): Promise<
       .filter((row) => row.kind === kind)
       .map((row) => [row.dedupeKey, row]),
   );
+  const planned = new Set<string>();
   let queued = 0;
-  for (const [start, end] of chunkBounds(planned.length)) {
-    const chunk = planned.slice(start, end);
-    const last = end === planned.length;
-    const written = inTransaction(deps.db, () => {
-      // Re-read inside the write lock: a dismissal that landed meanwhile wins, and no further chunk is written.
-      if (job.kind === 'alert' && deps.repos.incidents.get(incident.id)?.status !== 'confirmed') return null;
-      const ids = deps.repos.messages.plan(
-        chunk.filter((message) => !earlier.has(message.dedupeKey)),
-        now,
-      );
-      if (last && job.kind === 'alert') deps.repos.incidents.update(incident.id, { alertPlannedAt: now, alertFailedAt: null }, now);
-      return ids;
-    });
-    if (written === null) {
-      // Dismissed or resolved between chunks: the rows already queued are cancelled by the send worker.
-      if (queued > 0) deps.events.incidentChanged(incident.id);
-      return queued;
-    }
-    const again = chunk.flatMap((message) => {
+  for await (const chunk of chunks) {
+    // The nearest chunk and the full plan overlap: each person once.
+    const fresh = chunk.filter((message) => !planned.has(message.dedupeKey));
+    for (const message of fresh) planned.add(message.dedupeKey);
+    // Re-read inside the write lock: a dismissal that landed meanwhile wins, and no further chunk is written.
+    const written = inTransaction(deps.db, () =>
+      stillConfirmed() ? deps.repos.messages.plan(fresh.filter((message) => !earlier.has(message.dedupeKey)), now) : null,
+    );
+    if (written === null) return stopped(deps, incident.id, queued);
+    const again = fresh.flatMap((message) => {
       const row = earlier.get(message.dedupeKey);
       return row?.status === 'queued' ? [row.id] : [];
     });
-    const ids = [...again, ...written];
-    if (last) {
-      // Unsent rows of an earlier run for someone no longer in the plan (a member left meanwhile): as before, sent.
-      const keys = new Set(planned.map((message) => message.dedupeKey));
-      for (const row of earlier.values()) if (row.status === 'queued' && !keys.has(row.dedupeKey)) ids.push(row.id);
-    }
-    if (ids.length > 0) await deps.queues.sendMessages(ids);
-    queued += ids.length;
+    queued += await queueSends(deps, [...again, ...written]);
     // The send worker runs in this process too: a turn of the event loop for it before the next synchronous write.
-    if (!last) await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
   }
+  // Unsent rows of an earlier run for someone no longer in the plan (a member left meanwhile): as before, sent.
+  const leftover = [...earlier.values()].filter((row) => row.status === 'queued' && !planned.has(row.dedupeKey)).map((row) => row.id);
+  const complete = inTransaction(deps.db, () => {
+    if (!stillConfirmed()) return false;
+    if (job.kind === 'alert') deps.repos.incidents.update(incident.id, { alertPlannedAt: now, alertFailedAt: null }, now);
+    return true;
+  });
+  if (!complete) return stopped(deps, incident.id, queued);
+  queued += await queueSends(deps, leftover);
   // After the alerts: reporters whose number is still held hear once that responders were alerted.
   if (job.kind === 'alert') await thankReporters(deps, incident.id);
   deps.events.incidentChanged(incident.id);
   return queued;
 }
 
-/** [start, end) of each chunk of a plan of `total` rows; one empty chunk for an empty plan (it still gets written). */
-function chunkBounds(total: number): Array<[number, number]> {
-  const bounds: Array<[number, number]> = [[0, Math.min(FIRST_CHUNK, total)]];
-  for (let start = FIRST_CHUNK; start < total; start += LATER_CHUNK) bounds.push([start, Math.min(start + LATER_CHUNK, total)]);
-  return bounds;
+type PlacedIncident = Incident & { lat: number; lng: number };
+
+/** A confirmed, placed incident, which an alert can go out for; a dismissal or resolution that came first wins. */
+function releasable(incident: Incident): PlacedIncident | null {
+  if (incident.status !== 'confirmed' || incident.lat === null || incident.lng === null) return null;
+  return { ...incident, lat: incident.lat, lng: incident.lng };
 }
 
-function planAlert(deps: BroadcastDeps, incident: Incident, now: number): PlannedMessage[] | null {
-  // A dismissal or resolution that came first wins: the alert never goes out.
-  if (incident.status !== 'confirmed' || incident.lat === null || incident.lng === null) return null;
-  const { recipients } = alertAudience(deps, { ...incident, lat: incident.lat, lng: incident.lng });
+/** Dismissed or resolved between chunks: the rows already queued are cancelled by the send worker. */
+function stopped(deps: BroadcastDeps, incidentId: string, queued: number): number {
+  if (queued > 0) deps.events.incidentChanged(incidentId);
+  return queued;
+}
+
+async function queueSends(deps: BroadcastDeps, ids: string[]): Promise<number> {
+  if (ids.length > 0) await deps.queues.sendMessages(ids);
+  return ids.length;
+}
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * An alert's rows, nearest first: the nearest FIRST_CHUNK members, read on their own; then everyone, read in pages
+ * with turns in between, in chunks of LATER_CHUNK (the caller leaves out those already written).
+ */
+async function* alertChunks(deps: BroadcastDeps, incident: PlacedIncident, now: number): AsyncGenerator<PlannedMessage[]> {
+  const covering = coveringCommittees(deps, incident).map((committee) => committee.id);
+  const toMessage = alertMessage(deps, incident, now);
+  const nearest = deps.repos.committees.nearestReachable(covering, incident, 2 * FIRST_CHUNK);
+  yield audienceOf(deps, incident, nearest).recipients.slice(0, FIRST_CHUNK).map(toMessage);
+  const reachable: Reachable[] = [];
+  for (let after = 0; ; await nextTurn()) {
+    const page = deps.repos.committees.reachableMembersPage(covering, after, READ_PAGE);
+    reachable.push(...page.members);
+    if (page.members.length < READ_PAGE) break;
+    after = page.lastRow;
+  }
+  const { recipients } = audienceOf(deps, incident, reachable);
+  for (let start = 0; start < recipients.length; start += LATER_CHUNK) yield recipients.slice(start, start + LATER_CHUNK).map(toMessage);
+}
+
+function alertMessage(deps: BroadcastDeps, incident: PlacedIncident, now: number): (recipient: Recipient) => PlannedMessage {
   const notAfter = (incident.confirmedAt ?? now) + deps.config.sms.alertValiditySeconds * 1000;
   const texts = textsFor(incident, 'alert');
-  return recipients.map((r) => {
+  return (r) => {
     const locale = localeOf(deps, r.locale);
     return {
       dedupeKey: `alert:${incident.id}:${r.contactId}`,
@@ -106,7 +135,7 @@ function planAlert(deps: BroadcastDeps, incident: Incident, now: number): Planne
       distanceMeters: r.distanceMeters,
       notAfter,
     };
-  });
+  };
 }
 
 export interface AlertAudience {
@@ -147,7 +176,15 @@ function readAudience(
   incident: Incident & { lat: number; lng: number },
   covering: Committee[],
 ): { recipients: Recipient[]; candidates: Reachable[] } {
-  const reachable = deps.repos.committees.reachableMembers(covering.map((c) => c.id));
+  return audienceOf(deps, incident, deps.repos.committees.reachableMembers(covering.map((c) => c.id)));
+}
+
+/** Of these reachable members, who gets the alert: drill opt-outs and the incident's reporters left out. */
+function audienceOf(
+  deps: Pick<BroadcastDeps, 'repos'>,
+  incident: Incident & { lat: number; lng: number },
+  reachable: Reachable[],
+): { recipients: Recipient[]; candidates: Reachable[] } {
   // A drill never reaches a number that said DRILLS OFF.
   const optedOut = incident.drill ? deps.repos.rollCall.drillsOffAmong(reachable.map((c) => c.contactId)) : null;
   const candidates = optedOut ? reachable.filter((c) => !optedOut.has(c.contactId)) : reachable;
@@ -191,10 +228,11 @@ async function legacyFollowUp(deps: BroadcastDeps, incident: Incident, now: numb
   return ids.length;
 }
 
-/** An update goes to exactly those the alert was handed over for. */
-function planUpdate(deps: BroadcastDeps, incident: Incident, updateId: string): PlannedMessage[] {
+/** An update goes to exactly those the alert was handed over for, in chunks like an alert's. */
+async function* updateChunks(deps: BroadcastDeps, incident: Incident, updateId: string): AsyncGenerator<PlannedMessage[]> {
   const audience = deps.repos.messages.handedOverContacts(incident.id, 'alert');
-  return followUpMessages(deps, incident, `update:${updateId}`, 'update', audience, updateTextOf(deps, incident.id, updateId));
+  const messages = followUpMessages(deps, incident, `update:${updateId}`, textsFor(incident, 'update', updateTextOf(deps, incident.id, updateId)), audience);
+  for (let start = 0; start < messages.length; start += LATER_CHUNK) yield messages.slice(start, start + LATER_CHUNK);
 }
 
 export type ClosingFollowUp = 'correction' | 'all_clear';
@@ -221,19 +259,18 @@ export function planClosingFollowUp(
   // Incidents merged into this one included: their members were told it is the same raid.
   const audience = contactIds ?? alertedContacts(deps.repos, incident.id);
   if (audience.length === 0) return [];
-  return deps.repos.messages.plan(followUpMessages(deps, incident, kind, kind, audience), now);
+  const text = kind === 'correction' ? correctionText(deps.repos, incident) : textsFor(incident, kind);
+  return deps.repos.messages.plan(followUpMessages(deps, incident, kind, text, audience), now);
 }
 
 function followUpMessages(
   deps: Pick<BroadcastDeps, 'repos' | 'config'>,
   incident: Incident,
   kind: string,
-  text: BroadcastText,
+  texts: (locale: Locale) => string,
   audience: string[],
-  updateText = '',
 ): PlannedMessage[] {
   const locales = deps.repos.contacts.localesOf(audience);
-  const texts = textsFor(incident, text, updateText);
   return audience.map((contactId) => {
     const locale = localeOf(deps, locales.get(contactId) ?? null);
     return { dedupeKey: `${kind}:${incident.id}:${contactId}`, incidentId: incident.id, contactId, kind, locale, body: texts(locale) };

@@ -5,12 +5,13 @@ import { inTransaction } from '../db/client.js';
 import type { Incident } from '../db/repositories/incidents.js';
 import type { Deps } from '../deps.js';
 import { incidentCode } from '../domain/codes.js';
-import type { IncidentKind } from '../domain/types.js';
+import type { IncidentKind, Precision } from '../domain/types.js';
 
 type DrillDeps = Pick<Deps, 'db' | 'repos' | 'now' | 'events' | 'locator'>;
 
 export interface DrillInput {
-  location: { lat: number; lng: number; label?: string | undefined };
+  /** As typed or picked: a ZIP code is an area (`zip`), a click on the map a `point` (the default). */
+  location: { lat: number; lng: number; label?: string | undefined; precision?: Precision | undefined; zip?: string | undefined };
   kind: IncidentKind;
 }
 
@@ -30,8 +31,9 @@ export function createDrill(deps: DrillDeps, userId: string, input: DrillInput):
         lat,
         lng,
         label,
-        precision: 'point',
-        zip: deps.locator.zipOf({ lat, lng }),
+        // Its precision drives clustering, coverage and labels: a drill placed by a ZIP must behave like a report placed by one.
+        precision: input.location.precision ?? 'point',
+        zip: input.location.zip ?? deps.locator.zipOf({ lat, lng }),
         locationSource: 'dispatcher',
         drill: true,
         firstReportedAt: now,

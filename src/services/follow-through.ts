@@ -117,12 +117,7 @@ export async function dismissWithReason(deps: FollowThroughDeps, id: string, use
     deps.repos.incidents.addEvent(id, 'dismissed', now, { cancelledAlerts: cancelled, reason: why.reason, ...(other ? { duplicateOf: other.code } : {}) }, userId);
     deps.repos.audit.record('incident.dismiss', now, { actorUserId: userId ?? null, target: id, detail: { reason: why.reason, ...(other ? { duplicateOf: other.id } : {}) } });
     const corrected = incident.status === 'confirmed' ? alertedContacts(deps.repos, id) : [];
-    const correction = (locale: Locale): string => {
-      const drill = drillPrefix(incident, locale);
-      if (why.reason === 'false') return broadcastText('correction', locale, incident);
-      if (other) return fitSms(t(locale, 'correction_duplicate', { drill, code: incident.code, other: other.code }));
-      return fitSms(t(locale, 'correction_repeat', { drill, code: incident.code }));
-    };
+    const correction = correctionText(deps.repos, { ...incident, ...patch });
     // The same keys as a correction or stand-down written elsewhere: nobody gets either twice.
     const ids = deps.repos.messages.plan(messages(deps, incident, corrected, (c) => `correction:${id}:${c}`, 'correction', correction), now);
     const reached = new Set(corrected);
@@ -135,6 +130,21 @@ export async function dismissWithReason(deps: FollowThroughDeps, id: string, use
     deps.events.incidentChanged(id);
   }
   return outcome.result;
+}
+
+/**
+ * What a dismissed incident's correction says: a false alarm, or the same raid as another incident (named, when
+ * the dispatcher named it). The same words whenever it is written: at the dismissal, or for an alert in flight
+ * then that proved sent later.
+ */
+export function correctionText(repos: Pick<Repositories, 'incidents'>, incident: Incident): (locale: Locale) => string {
+  const other = incident.dismissReason === 'duplicate' && incident.duplicateOfId ? repos.incidents.get(incident.duplicateOfId) : undefined;
+  return (locale) => {
+    if (incident.dismissReason !== 'duplicate') return broadcastText('correction', locale, incident);
+    const drill = drillPrefix(incident, locale);
+    if (other) return fitSms(t(locale, 'correction_duplicate', { drill, code: incident.code, other: other.code }));
+    return fitSms(t(locale, 'correction_repeat', { drill, code: incident.code }));
+  };
 }
 
 /**

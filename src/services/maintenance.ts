@@ -1,23 +1,35 @@
 // The worker role's periodic duties: expire stale incidents, close follow-up windows, and re-queue anything the
 // database says is unfinished, so that a lost Redis or a killed worker loses nothing.
+import { inTransaction } from '../db/client.js';
 import type { Deps } from '../deps.js';
 import { UNCONFIRMED_STATUSES } from '../domain/types.js';
+import { queue } from './follow-through.js';
 import { pageWhenDue } from './paging.js';
 import { claimRules, PAUSE_KEY } from './sending.js';
+import { planStandDown } from './verification.js';
 
 type MaintenanceDeps = Pick<Deps, 'repos' | 'config' | 'now' | 'queues' | 'events' | 'log'>;
 
 /** Reports younger than this are still on their way through their first job. */
 export const GRACE_MS = 5_000;
 
-export function expireIncidents(deps: MaintenanceDeps): number {
+/**
+ * Unconfirmed incidents with no report for INCIDENT_EXPIRE_MINUTES expire. Verification stops with them, and the
+ * verifiers asked get the stand-down a dismissal before release sends: nobody should still go and look.
+ */
+export async function expireIncidents(deps: MaintenanceDeps & Pick<Deps, 'db'>): Promise<number> {
   const now = deps.now();
   const stale = deps.repos.incidents.staleUnconfirmed(now - deps.config.incidentExpireMinutes * 60_000);
   for (const incident of stale) {
-    if (deps.repos.incidents.transition(incident.id, UNCONFIRMED_STATUSES, { status: 'expired', closedAt: now }, now)) {
+    const standDowns = inTransaction(deps.db, () => {
+      const patch = { status: 'expired' as const, closedAt: now, verifyNextAt: null };
+      if (!deps.repos.incidents.transition(incident.id, UNCONFIRMED_STATUSES, patch, now)) return null;
       deps.repos.incidents.addEvent(incident.id, 'expired', now);
-      deps.events.incidentChanged(incident.id);
-    }
+      return planStandDown(deps, deps.repos.incidents.get(incident.id) ?? incident, now);
+    });
+    if (standDowns === null) continue;
+    await queue(deps, incident.id, standDowns);
+    deps.events.incidentChanged(incident.id);
   }
   return stale.length;
 }
@@ -38,8 +50,7 @@ export async function reconcile(deps: MaintenanceDeps): Promise<{ reports: numbe
   let sends = 0;
   if (!deps.repos.systemState.get(PAUSE_KEY)) {
     const rows = deps.repos.messages.unfinished(now, claimRules(deps.config)).filter((row) => row.createdAt < now - GRACE_MS);
-    if (rows.length > 0) await deps.queues.requeueSends(rows.map((row) => row.id));
-    sends = rows.length;
+    if (rows.length > 0) sends = await deps.queues.requeueSends(rows.map((row) => row.id));
   }
   deps.repos.users.deleteExpiredSessions(now, deps.config.sessionIdleMinutes * 60_000);
   return { reports: reports.length, broadcasts: incidents.length, sends };

@@ -1,6 +1,7 @@
 // Membership by SMS: coordinators hear of each pending JOIN, and answer `APPROVE 1234` / `DENY 1234` with the last
 // four digits of the number. Synchronous: runs inside the inbound text's transaction; the ledger rows it writes are
-// queued by the caller once that transaction has committed.
+// queued by the caller once that transaction has committed. A console user's approval sends the same welcome.
+import { inTransaction } from '../db/client.js';
 import type { Committee, Member } from '../db/repositories/committees.js';
 import type { Contact } from '../db/repositories/contacts.js';
 import type { Deps } from '../deps.js';
@@ -72,6 +73,32 @@ export function answerJoinRequest(ctx: MembershipCtx, sender: Contact, decision:
   repos.audit.record(decision === 'approve' ? 'member.approve' : 'member.deny', now, { target: member.id, detail: { by: 'sms', coordinatorContactId: sender.id } });
   if (decision === 'deny') return { key: 'member_denied', params, sends: [] };
   return { key: 'member_approved', params, sends: welcome(ctx, committee, member.contactId) };
+}
+
+export type MemberPatch = Parameters<Deps['repos']['committees']['updateMember']>[1];
+
+/**
+ * A console user's change to a member (`PATCH /api/members/:id`). Approving a pending member texts them the welcome
+ * `APPROVE 1234` sends, with the same ledger key: approving twice, or by SMS and in the console, welcomes once.
+ */
+export async function updateMemberInConsole(
+  deps: Pick<Deps, 'db' | 'repos' | 'config' | 'now' | 'queues' | 'log'>,
+  member: Member,
+  patch: MemberPatch,
+  audit: { userId: string; requested: Record<string, unknown> },
+): Promise<Member | undefined> {
+  const now = deps.now();
+  const { committees } = deps.repos;
+  const welcomes = inTransaction(deps.db, () => {
+    committees.updateMember(member.id, patch, now);
+    deps.repos.audit.record('member.update', now, { actorUserId: audit.userId, target: member.id, detail: audit.requested });
+    const approved = member.status === 'pending' && patch.status === 'active';
+    const committee = approved ? committees.get(member.committeeId) : undefined;
+    return committee ? welcome({ ...deps, now }, committee, member.contactId) : [];
+  });
+  // If Redis is away, the reconciler queues every unsent ledger row later.
+  if (welcomes.length > 0) await deps.queues.sendMessages(welcomes).catch((error: Error) => deps.log.warn({ err: error.message }, 'welcome not queued now; the reconciler will'));
+  return committees.getMember(member.id);
 }
 
 /** The approved member's welcome, once per committee (the same key as an imported member's). */

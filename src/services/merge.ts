@@ -10,6 +10,7 @@ import { type IncidentStatus, OPEN_STATUSES } from '../domain/types.js';
 import { t } from '../i18n/index.js';
 import { alertedContacts, drillPrefix, type FollowThroughDeps, messages, queue, thankReporters } from './follow-through.js';
 import { keepFloodMark, placement, storedLocation } from './placement.js';
+import { requestVerification } from './verification.js';
 
 /** How far along an open incident is: a merge keeps the more advanced of the two (confirmed wins). */
 const PROGRESS: Partial<Record<IncidentStatus, number>> = { new: 0, verifying: 1, confirmed: 2 };
@@ -82,6 +83,8 @@ export type SplitResult = { result: 'done'; incident: Incident } | { result: 'no
 /**
  * The report leaves its incident for a new one of its own (at its own place, unconfirmed). The incident it left
  * keeps its status; its times, its place (unless a dispatcher placed it) and its flood mark follow what remains.
+ * The new incident is asked about like any new one: placed and not a flood's, its verifiers get VERIFY at once.
+ * A report split off a drill stays in the drill (drills are never sent to verifiers).
  */
 export async function splitReport(deps: FollowThroughDeps, reportId: string, userId: string): Promise<SplitResult> {
   const now = deps.now();
@@ -103,6 +106,7 @@ export async function splitReport(deps: FollowThroughDeps, reportId: string, use
         kind: report.kind,
         ...(location ? placement(location) : {}),
         flood: report.flood,
+        drill: old.drill,
         firstReportedAt: report.receivedAt,
         lastReportedAt: report.receivedAt,
       },
@@ -128,7 +132,8 @@ export async function splitReport(deps: FollowThroughDeps, reportId: string, use
   if (outcome.result !== 'done') return outcome;
   if (outcome.left) deps.events.incidentChanged(outcome.left);
   deps.events.incidentChanged(outcome.incident.id);
-  return { result: 'done', incident: outcome.incident };
+  await requestVerification(deps, outcome.incident.id);
+  return { result: 'done', incident: deps.repos.incidents.get(outcome.incident.id) ?? outcome.incident };
 }
 
 /** The place of the most precise placed report (the latest among equals), as an incident's place is chosen. */

@@ -1,14 +1,19 @@
 // With TWILIO_DELETE_AFTER_MINUTES set, the provider's copies are deleted soon after processing: Twilio's logs of
 // who texted the line, and what they said, are the copy most exposed to a subpoena or a stolen account.
 import type { Deps } from '../deps.js';
+import { giveUpOverdueTranscripts } from './inbound-voice.js';
 
-type CleanupDeps = Pick<Deps, 'repos' | 'sms' | 'config' | 'now' | 'log'>;
+type CleanupDeps = Pick<Deps, 'repos' | 'sms' | 'config' | 'now' | 'log' | 'writes' | 'events'>;
 
 const BATCH = 100;
 // A message still on its way can't be deleted; one without a final status for this long is done anyway.
 const SENT_SETTLE_MS = 2 * 3_600_000;
 
 export async function deleteFromProvider(deps: CleanupDeps): Promise<{ inbound: number; outbound: number; media: number }> {
+  // A recording is kept while its transcript is awaited; the wait ends here, deletion on or off (this is the
+  // maintenance run's provider duty), so that a transcript that never comes stops holding the recording back.
+  const overdue = await giveUpOverdueTranscripts(deps);
+  if (overdue > 0) deps.log.info({ transcriptsOverdue: overdue }, 'voice reports marked without transcript');
   const minutes = deps.config.twilio.deleteAfterMinutes;
   if (!minutes || deps.sms.name !== 'twilio') return { inbound: 0, outbound: 0, media: 0 };
   const now = deps.now();

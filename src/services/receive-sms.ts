@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import { parseInbound } from '../domain/keywords.js';
 import { fitSms } from '../domain/sms-fit.js';
 import { t } from '../i18n/index.js';
-import { handleInboundSms } from './inbound-sms.js';
+import { handleInboundSms, type InboundOutcome } from './inbound-sms.js';
 import { admitSender } from './limits.js';
 import { runVerifyFollowUp } from './verification.js';
 
@@ -33,15 +33,23 @@ export async function receiveSms(deps: Deps, sms: ReceivedSms, warn: (message: s
 
   // Committed before the reply, sharing the fsync with webhooks that arrived at the same moment.
   const outcome = await deps.writes.run(() => handleInboundSms(deps, { sid, from, body, mediaUrls, flood: gate.flood }));
-  if (outcome.reportId && !outcome.duplicate) {
+  await afterInbound(deps, outcome, warn);
+  return outcome.reply;
+}
+
+/**
+ * What a filed text owes once committed, whoever filed it (the webhook, the simulator, the downtime backfill): its
+ * report's job, its sends, and a verifier's or coordinator's follow-up — the alert released, stand-downs, pages.
+ */
+export async function afterInbound(deps: Deps, outcome: InboundOutcome, warn: (message: string, err: string) => void): Promise<void> {
+  if (outcome.duplicate) return;
+  if (outcome.reportId) {
     // Already committed: if Redis is away now, the reconciler queues the report when it is back.
     await deps.queues.processReport(outcome.reportId).catch((error: Error) => warn('report not queued now; the reconciler will', error.message));
   }
   if (outcome.sends && outcome.sends.length > 0) {
     await deps.queues.sendMessages(outcome.sends).catch((error: Error) => warn('messages not queued now; the reconciler will', error.message));
   }
-  // A verifier's or coordinator's word: the alert it released goes out now, and its stand-downs and pages.
-  if (outcome.followUp && !outcome.duplicate) await runVerifyFollowUp(deps, outcome.followUp);
+  if (outcome.followUp) await runVerifyFollowUp(deps, outcome.followUp);
   if (outcome.incidentId) deps.events.incidentChanged(outcome.incidentId);
-  return outcome.reply;
 }

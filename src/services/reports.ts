@@ -6,6 +6,7 @@ import { isMorePrecise, isPrecise } from '../domain/clustering.js';
 import { fitSms } from '../domain/sms-fit.js';
 import type { Location } from '../domain/types.js';
 import { t } from '../i18n/index.js';
+import { schedulePage } from './paging.js';
 import { requestVerification } from './verification.js';
 import { clusterReport, keepFloodMark, type PlacementDeps, reporterToken, storedLocation } from './placement.js';
 
@@ -40,6 +41,8 @@ export async function processReport(deps: ReportDeps, reportId: string): Promise
   if (result.question) await deps.queues.sendMessages([result.question]);
   for (const id of new Set(result.incidentIds)) if (id) deps.events.incidentChanged(id);
   await requestVerification(deps, result.incidentIds[0] ?? '');
+  // Dispatchers are paged on time if nobody opens it, not at the next maintenance run.
+  await schedulePage(deps, result.incidentIds[0] ?? '');
 }
 
 /** What the webhook read (or a later answer gave), improved by the full chain when it is not precise. */

@@ -12,6 +12,7 @@ export const SENDS_RECOVERED_AFTER = 3;
 /** Only the newest calls are kept: at high rates the window is the last this many calls, not all of 5 minutes. */
 const KEEP = 1000;
 const READ_TIMEOUT_MS = 500;
+const WRITE_EVERY_MS = 100;
 
 /** `failed`: the call failed or ended in doubt. Errors about one recipient (STOP, invalid number) are not recorded. */
 export type CallOutcome = 'ok' | 'failed';
@@ -29,10 +30,25 @@ const keyOf = (deps: HealthDeps) => `${deps.config.queuePrefix}:provider-calls`;
 export function recordProviderCall(deps: HealthDeps, outcome: CallOutcome): void {
   // The producer connection refuses commands while Redis is away; not even tried then.
   if (deps.redis.status !== 'ready') return;
+  // Written at most every WRITE_EVERY_MS, in one round trip: a fan-out makes thousands of calls a second.
+  let pending = unwritten.get(deps.redis);
+  if (!pending) {
+    unwritten.set(deps.redis, (pending = []));
+    setTimeout(() => writeCalls(deps), WRITE_EVERY_MS).unref();
+  }
+  pending.push(`${deps.now()} ${outcome}`);
+}
+
+const unwritten = new WeakMap<HealthDeps['redis'], string[]>();
+
+function writeCalls(deps: HealthDeps): void {
+  const entries = unwritten.get(deps.redis) ?? [];
+  unwritten.delete(deps.redis);
+  if (entries.length === 0 || deps.redis.status !== 'ready') return;
   const key = keyOf(deps);
   deps.redis
     .multi()
-    .lpush(key, `${deps.now()} ${outcome}`)
+    .lpush(key, ...entries)
     .ltrim(key, 0, KEEP - 1)
     .pexpire(key, SENDS_WINDOW_MS * 2)
     .exec()
@@ -41,6 +57,8 @@ export function recordProviderCall(deps: HealthDeps, outcome: CallOutcome): void
 
 /** The recent calls judged; null when Redis cannot say (health then reports Redis instead). */
 export async function sendsHealth(deps: HealthDeps): Promise<SendsHealth | null> {
+  // Calls this process has not written yet go first (the same connection keeps the order).
+  writeCalls(deps);
   try {
     const raw = await orTimeout(deps.redis.lrange(keyOf(deps), 0, KEEP - 1), READ_TIMEOUT_MS);
     if (raw === 'timeout') return null;

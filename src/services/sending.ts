@@ -1,12 +1,15 @@
-// Sends one ledger row. The row, not the job, decides: it is claimed (marked under way) before the provider is
-// called, and a row whose earlier attempt ended in doubt is looked up at the provider before it is sent again.
-import type { OutgoingMessage } from '../db/repositories/messages.js';
+// Sends a batch of ledger rows. The row, not the job, decides: it is claimed (marked under way) before the provider
+// is called, and a row whose earlier attempt ended in doubt is looked up at the provider before it is sent again.
+import type { Contact } from '../db/repositories/contacts.js';
+import type { Incident } from '../db/repositories/incidents.js';
+import type { Claim, OutgoingMessage } from '../db/repositories/messages.js';
 import type { Deps } from '../deps.js';
+import type { IncidentStatus } from '../domain/types.js';
 import { ProviderError } from '../sms/provider.js';
 import { closingFollowUp, planClosingFollowUp } from './broadcast.js';
 import { recordProviderCall } from './send-health.js';
 
-type SendDeps = Pick<Deps, 'repos' | 'sms' | 'now' | 'log' | 'queues' | 'config' | 'writes' | 'redis'>;
+type SendDeps = Pick<Deps, 'repos' | 'sms' | 'now' | 'log' | 'queues' | 'config' | 'writes' | 'redis' | 'events'>;
 
 /**
  * How long a claim holds: past it, the worker that claimed the row is presumed dead. A live worker holds a claim
@@ -29,22 +32,69 @@ export function claimRules(config: Pick<Deps['config'], 'twilio' | 'sms'>): { le
 export type SendOutcome = 'sent' | 'already' | 'skipped' | 'busy' | 'paused' | 'expired' | 'failed' | 'found' | 'in-doubt';
 
 /**
- * Throws a ProviderError when the attempt may be retried (the row is left `queued` or `unknown`);
- * `finalAttempt` marks the row failed instead, so no message is ever dropped silently — except a row in doubt,
+ * Sends a batch of rows (one send job): their claims are committed together, then every claimed row is sent at
+ * once. Each row ends as it would alone; when any may be retried (left `queued` or `unknown`), its ProviderError
+ * is thrown after the others are done, and the job's next attempt finds those already sent and skips them.
+ * `finalAttempt` marks such rows failed instead, so no message is ever dropped silently — except a row in doubt,
  * which stays `unknown` (shown as such) until the provider's list can say whether it went out.
  */
-export async function sendMessage(deps: SendDeps, messageId: string, finalAttempt: boolean): Promise<SendOutcome> {
+export async function sendMessages(deps: SendDeps, messageIds: string[], finalAttempt: boolean): Promise<SendOutcome[]> {
   const { repos } = deps;
-  if (repos.systemState.get(PAUSE_KEY)) return 'paused';
+  if (repos.systemState.get(PAUSE_KEY)) return messageIds.map(() => 'paused');
   // Read and claimed in one step, committed (durably) before the provider is called: that is what makes a crash
   // safe. Whether an earlier attempt may have gone out is decided from the row as the claim found it: a row read
   // before the claim may have been sent and left in doubt by another run meanwhile.
-  const claim = await deps.writes.run(() => repos.messages.claim(messageId, deps.now(), sendLeaseMs(deps.config.twilio.timeoutMs)));
+  const lease = sendLeaseMs(deps.config.twilio.timeoutMs);
+  const claims = await deps.writes.run(() => repos.messages.claimMany(messageIds, deps.now(), lease));
+  const batch = readBatch(deps, claims);
+  // What the provider took is marked sent in one commit for the batch: one fsync instead of one a message. A crash
+  // before it leaves those rows `sending`, and they are looked up at the provider, never sent again blindly.
+  const accepted: Accepted[] = [];
+  const settled = await Promise.allSettled(claims.map((claim) => sendClaimed(deps, claim, batch, finalAttempt, accepted)));
+  await markSent(deps, accepted);
+  // Open incident pages hear of the new delivery counts (coalesced by the publisher).
+  const incidentIds = new Set(claims.flatMap((claim) => (claim.row?.incidentId ? [claim.row.incidentId] : [])));
+  for (const incidentId of incidentIds) deps.events.incidentChanged(incidentId);
+  const failure = settled.find((outcome) => outcome.status === 'rejected');
+  if (failure) throw failure.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<SendOutcome>).value);
+}
+
+/** One row, alone: see sendMessages. */
+export async function sendMessage(deps: SendDeps, messageId: string, finalAttempt: boolean): Promise<SendOutcome> {
+  const [outcome] = await sendMessages(deps, [messageId], finalAttempt);
+  return outcome ?? 'skipped';
+}
+
+/** A row the provider has: its message sid, to be marked sent. */
+interface Accepted {
+  row: OutgoingMessage;
+  sid: string;
+}
+
+/** What the claimed rows of a batch are sent with, read once for all of them. */
+interface BatchReads {
+  contacts: Map<string, Contact>;
+  /** Each alert's incident status as the batch began (rows in doubt read it again after their lookup). */
+  incidentStatus: Map<string, IncidentStatus | undefined>;
+}
+
+function readBatch(deps: SendDeps, claims: Claim[]): BatchReads {
+  const rows = claims.flatMap((claim) => (claim.claimed ? [claim.row] : []));
+  const incidentIds = new Set(rows.flatMap((row) => (row.kind === 'alert' && row.incidentId ? [row.incidentId] : [])));
+  return {
+    contacts: deps.repos.contacts.getMany([...new Set(rows.map((row) => row.contactId))]),
+    incidentStatus: new Map([...incidentIds].map((id) => [id, deps.repos.incidents.get(id)?.status])),
+  };
+}
+
+async function sendClaimed(deps: SendDeps, claim: Claim, batch: BatchReads, finalAttempt: boolean, accepted: Accepted[]): Promise<SendOutcome> {
+  const { repos } = deps;
   if (!claim.row) return 'skipped';
   if (!claim.claimed) return repos.messages.isFinal(claim.row.status) ? 'already' : 'busy';
   const row = claim.row;
   const inDoubt = row.status === 'unknown' || row.status === 'sending';
-  const contact = repos.contacts.get(row.contactId);
+  const contact = batch.contacts.get(row.contactId);
   const phone = contact ? repos.contacts.phoneOf(contact) : null;
 
   // First, whether an earlier attempt went out after all: then nothing else matters.
@@ -57,7 +107,7 @@ export async function sendMessage(deps: SendDeps, messageId: string, finalAttemp
     }
     recordProviderCall(deps, 'ok');
     if (found) {
-      await markSent(deps, row, found);
+      accepted.push({ row, sid: found });
       return 'found';
     }
   }
@@ -68,7 +118,9 @@ export async function sendMessage(deps: SendDeps, messageId: string, finalAttemp
     return 'expired';
   }
   // An alert whose incident was dismissed or resolved meanwhile never goes out.
-  if (row.kind === 'alert' && row.incidentId !== null && repos.incidents.get(row.incidentId)?.status !== 'confirmed') {
+  // (A row in doubt waited for its lookup: its incident is read again.)
+  const statusOf = (incidentId: string) => (inDoubt ? repos.incidents.get(incidentId)?.status : batch.incidentStatus.get(incidentId));
+  if (row.kind === 'alert' && row.incidentId !== null && statusOf(row.incidentId) !== 'confirmed') {
     repos.messages.setStatus(row.id, 'cancelled', now);
     return 'skipped';
   }
@@ -85,27 +137,33 @@ export async function sendMessage(deps: SendDeps, messageId: string, finalAttemp
     return handleFailure(deps, row.id, row.contactId, error, finalAttempt);
   }
   recordProviderCall(deps, 'ok');
-  await markSent(deps, row, sid);
+  accepted.push({ row, sid });
   return 'sent';
 }
 
 /**
- * Marks the row sent. An alert that went out while its incident was being closed (it was in flight, or in doubt)
+ * Marks the rows sent. An alert that went out while its incident was being closed (it was in flight, or in doubt)
  * must not miss the correction or the all clear: its follow-up row is written in the same transaction (the
  * closing one wrote rows only for alerts already handed over), so it is owed even if Redis is away right now.
  */
-async function markSent(deps: SendDeps, row: OutgoingMessage, sid: string): Promise<void> {
+async function markSent(deps: SendDeps, accepted: Accepted[]): Promise<void> {
+  if (accepted.length === 0) return;
   const sentAt = deps.now();
   const followUps = await deps.writes.run(() => {
-    deps.repos.messages.markSent(row.id, sid, sentAt);
-    if (row.kind !== 'alert' || !row.incidentId) return [];
-    const incident = deps.repos.incidents.get(row.incidentId);
-    const kind = incident ? closingFollowUp(incident) : null;
-    return incident && kind ? planClosingFollowUp(deps, incident, kind, sentAt, [row.contactId]) : [];
-  });
+    const incidents = new Map<string, Incident | undefined>();
+    const incidentOf = (id: string) => (incidents.has(id) ? incidents.get(id) : incidents.set(id, deps.repos.incidents.get(id)).get(id));
+    return accepted.flatMap(({ row, sid }) => {
+      deps.repos.messages.markSent(row.id, sid, sentAt);
+      if (row.kind !== 'alert' || !row.incidentId) return [];
+      const incident = incidentOf(row.incidentId);
+      const kind = incident ? closingFollowUp(incident) : null;
+      return incident && kind ? planClosingFollowUp(deps, incident, kind, sentAt, [row.contactId]) : [];
+    });
+    // Lazy: lost in a power cut, the rows would stay `sending` and be found at the provider, never sent twice.
+  }, { lazy: true });
   if (followUps.length === 0) return;
   await deps.queues.sendMessages(followUps).catch((error: Error) => {
-    deps.log.warn({ err: error.message, incidentId: row.incidentId }, 'follow-up for a late alert not queued now; the reconciler will');
+    deps.log.warn({ err: error.message }, 'follow-up for a late alert not queued now; the reconciler will');
   });
 }
 
@@ -172,6 +230,5 @@ export async function resumeSending(deps: Pick<Deps, 'repos' | 'now' | 'queues' 
   deps.repos.systemState.clear(PAUSE_KEY);
   deps.repos.audit.record('sending.resumed', now, { actorUserId: userId });
   const rows = deps.repos.messages.unfinished(now, claimRules(deps.config));
-  if (rows.length > 0) await deps.queues.requeueSends(rows.map((row) => row.id));
-  return rows.length;
+  return rows.length > 0 ? deps.queues.requeueSends(rows.map((row) => row.id)) : 0;
 }

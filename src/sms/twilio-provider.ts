@@ -1,3 +1,4 @@
+import pLimit from 'p-limit';
 import twilio from 'twilio';
 import { fromTwilioError } from './errors.js';
 import type { OutgoingSms, SmsProvider } from './provider.js';
@@ -12,6 +13,11 @@ export interface TwilioProviderOptions {
   apiBaseUrl?: string;
   statusCallbackUrl: string;
   timeoutMs: number;
+  /**
+   * Requests to Twilio in flight at once from this process at most (TWILIO_MAX_IN_FLIGHT): Twilio answers 429
+   * (error 20429) to an account with too many concurrent API requests, and a fan-out would otherwise start one a row.
+   */
+  maxInFlight: number;
 }
 
 // How far the provider's clock may be from ours when matching a message after a crash.
@@ -22,6 +28,7 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
   const client = twilio(options.accountSid, options.authToken, { env: {}, timeout: options.timeoutMs, autoRetry: false, keepAlive: true });
   if (options.apiBaseUrl) client.api.baseUrl = options.apiBaseUrl;
   const apiBase = (options.apiBaseUrl ?? 'https://api.twilio.com').replace(/\/+$/, '');
+  const inFlight = pLimit(options.maxInFlight);
   const sender = options.messagingServiceSid
     ? { messagingServiceSid: options.messagingServiceSid }
     : { from: options.fromNumber ?? '' };
@@ -31,13 +38,15 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
 
     async send(message: OutgoingSms) {
       try {
-        const created = await client.messages.create({
-          ...sender,
-          to: message.to,
-          body: message.body,
-          statusCallback: options.statusCallbackUrl,
-          ...(message.validitySeconds !== undefined ? { validityPeriod: Math.max(1, Math.min(36_000, Math.ceil(message.validitySeconds))) } : {}),
-        });
+        const created = await inFlight(() =>
+          client.messages.create({
+            ...sender,
+            to: message.to,
+            body: message.body,
+            statusCallback: options.statusCallbackUrl,
+            ...(message.validitySeconds !== undefined ? { validityPeriod: Math.max(1, Math.min(36_000, Math.ceil(message.validitySeconds))) } : {}),
+          }),
+        );
         if (typeof created.sid !== 'string' || !created.sid.startsWith('SM') && !created.sid.startsWith('MM')) {
           throw Object.assign(new Error('twilio: answer without a message sid'), { code: 'MALFORMED' });
         }
@@ -49,7 +58,7 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
 
     async findSent(to, since, body) {
       try {
-        const recent = await client.messages.list({ to, limit: 50 });
+        const recent = await inFlight(() => client.messages.list({ to, limit: 50 }));
         const match = recent.find(
           (m) => m.body === body && (m.dateCreated ? m.dateCreated.getTime() >= since - CLOCK_SKEW_MS : true),
         );
@@ -83,9 +92,9 @@ export function createTwilioProvider(options: TwilioProviderOptions): SmsProvide
       }
     },
 
-    deleteMessage: (sid) => ignoreNotFound(() => client.messages(sid).remove()),
-    deleteMedia: (messageSid, mediaSid) => ignoreNotFound(() => client.messages(messageSid).media(mediaSid).remove()),
-    deleteRecording: (sid) => ignoreNotFound(() => client.recordings(sid).remove()),
+    deleteMessage: (sid) => ignoreNotFound(() => inFlight(() => client.messages(sid).remove())),
+    deleteMedia: (messageSid, mediaSid) => ignoreNotFound(() => inFlight(() => client.messages(messageSid).media(mediaSid).remove())),
+    deleteRecording: (sid) => ignoreNotFound(() => inFlight(() => client.recordings(sid).remove())),
     parseStatusCallback: parseTwilioStatusCallback,
   };
 }

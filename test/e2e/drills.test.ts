@@ -64,6 +64,8 @@ describe('drills in the console', () => {
     const drill = system.deps.repos.incidents.list({}, { limit: 10 }).find((i) => i.drill);
     if (!drill) throw new Error('no drill was created');
     expect(drill.kind).toBe('worksite');
+    // Typed as a ZIP: an area, as for a report placed by one.
+    expect(drill).toMatchObject({ precision: 'zip', zip: '94110' });
     expect(await page.locator('h1').textContent()).toContain(drill.code);
     expect(await page.locator('h1 .badge.drill').textContent()).toBe('DRILL');
 
@@ -73,6 +75,7 @@ describe('drills in the console', () => {
     const preview = (await page.locator('.preview').textContent()) ?? '';
     expect(preview).toContain('DRILL: ');
     expect(preview).toContain(`${MEMBERS.length} `);
+    expect(preview).toContain('Left out because they turned off drill messages (DRILLS OFF): 1.');
     expect(system.twilio.sent.length).toBe(before);
     await page.getByRole('button', { name: 'Send alert' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Alert released.');

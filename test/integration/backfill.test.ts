@@ -3,7 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fitSms } from '../../src/domain/sms-fit.js';
 import { t } from '../../src/i18n/index.js';
 import { backfillInbound } from '../../src/services/backfill.js';
-import { FROM_NUMBER, startSystem, TestClock, type TestSystem } from '../support/system.js';
+import { committeeWithMembers, MISSION_ZIPS, reportIncident } from '../support/scenario.js';
+import { FROM_NUMBER, PUBLIC_URL, startSystem, TestClock, type TestSystem } from '../support/system.js';
+
+const VERIFIER = '+14155551241';
+const DISPATCHER_PHONE = '+14155551242';
 
 let system: TestSystem | undefined;
 afterEach(async () => {
@@ -62,6 +66,41 @@ describe('filing inbound messages the webhook missed', () => {
     ]);
     expect(withText.mediaUrls).toHaveLength(2);
     expect(await backfillInbound(s.deps)).toBe(0);
+  });
+
+  it('item 2: a FALSE filed late, after an approval, marks the incident disputed and pages the dispatchers, like a live one', async () => {
+    const clock = new TestClock();
+    system = await startSystem({ clock, env: { RELEASE_APPROVALS: '2' } });
+    const s = system;
+    const admin = await s.login('admin');
+    const committee = await committeeWithMembers(s, admin, { name: 'Mission', area: MISSION_ZIPS }, [VERIFIER]);
+    const [member] = (await admin.get(`/api/committees/${committee.id}/members`)).json() as Array<{ id: string }>;
+    expect((await admin.patch(`/api/members/${member?.id}`, { role: 'verifier' })).statusCode).toBe(200);
+    expect((await admin.patch('/api/me', { phone: DISPATCHER_PHONE })).statusCode).toBe(200);
+    const id = await reportIncident(s, admin, '+14155551231', 'ICE raid at the bakery behind the church 94110');
+    const { code } = (await admin.get(`/api/incidents/${id}`)).json() as { code: string };
+    const check = /CONFIRM ([A-Z0-9]{5})/.exec(s.twilio.sent.find((m) => m.to === VERIFIER && m.body.startsWith(`VERIFY ${code}`))?.body ?? '')?.[1];
+    expect(check).toBeDefined();
+    expect((await admin.post(`/api/incidents/${id}/confirm`, {})).json()).toMatchObject({ approvals: 1, needed: 2 });
+
+    // The verifier's FALSE reached Twilio while the webhook was down.
+    s.twilio.addInbound({ from: VERIFIER, to: FROM_NUMBER, body: `FALSE ${check}` });
+    clock.advance(3 * 60_000);
+    const before = s.twilio.sent.length;
+    expect(await backfillInbound(s.deps)).toBe(1);
+    await s.idle();
+
+    const incident = s.deps.repos.incidents.get(id);
+    expect(incident).toMatchObject({ status: 'verifying', disputedAt: expect.any(Number) });
+    const events = s.deps.repos.incidents.events(id);
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['verified', 'disputed']));
+    expect(events).toContainEqual(expect.objectContaining({ type: 'paged', detail: { reason: 'disputed', pages: 1 } }));
+    const sent = s.twilio.sent.slice(before);
+    expect(sent.find((m) => m.to === DISPATCHER_PHONE)?.body).toBe(
+      `Dispatch: incident ${code} is disputed: a verifier said false after an approval. Please decide: ${PUBLIC_URL}/incidents/${code}`,
+    );
+    // The verifier's late answer is sent too; nobody else hears of it, and nothing was released.
+    expect(sent.map((m) => m.to).sort()).toEqual([DISPATCHER_PHONE, VERIFIER].sort());
   });
 
   it('does not file a message the rate limit refused', async () => {

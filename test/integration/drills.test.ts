@@ -52,7 +52,7 @@ describe('drills', () => {
     const before = system.twilio.sent.length;
     const preview = await dispatcher.post(`/api/incidents/${drill.id}/preview`, {});
     expect(preview.statusCode).toBe(200);
-    expect(preview.json()).toMatchObject({ recipients: MEMBERS.length - 1, committees: [{ name: 'Mission', recipients: MEMBERS.length - 1 }] });
+    expect(preview.json()).toMatchObject({ recipients: MEMBERS.length - 1, committees: [{ name: 'Mission', recipients: MEMBERS.length - 1 }], drillOptedOut: 1 });
     const texts = preview.json().texts as Record<'en' | 'es' | 'tl', string>;
     for (const locale of ['en', 'es', 'tl'] as const) expect(texts[locale].startsWith(PREFIX[locale]), texts[locale]).toBe(true);
     await system.idle();
@@ -110,6 +110,28 @@ describe('drills', () => {
     const list = (await dispatcher.get('/api/incidents?status=confirmed')).json() as Array<{ id: string; drill: boolean }>;
     expect(list.filter((i) => i.drill).map((i) => i.id)).toEqual([drill.id]);
     expect(list.filter((i) => !i.drill).map((i) => i.id)).toEqual([realId]);
+  });
+
+  it('item 8: a drill placed by a typed ZIP is an area, like a report placed by one; a click on the map is a point', async () => {
+    if (!mission) throw new Error('no centroid for 94110');
+    const byZip = await dispatcher.post('/api/drills', { location: { lat: mission.lat, lng: mission.lng, label: 'ZIP 94110', precision: 'zip', zip: '94110' }, kind: 'worksite' });
+    expect(byZip.statusCode).toBe(201);
+    expect(byZip.json()).toMatchObject({ drill: true, location: { label: 'ZIP 94110', precision: 'zip' } });
+    // A report placed by the same ZIP is stored the same way.
+    const realId = await reportIncident(system, dispatcher, '+14155550691', 'ICE at the corner store 94110');
+    const real = (await dispatcher.get(`/api/incidents/${realId}`)).json() as { location: { label: string; precision: string } };
+    expect(byZip.json().location).toMatchObject({ label: real.location.label, precision: real.location.precision });
+    expect(system.deps.repos.incidents.get(byZip.json().id)?.zip).toBe('94110');
+
+    const byClick = await dispatcher.post('/api/drills', { location: { lat: mission.lat, lng: mission.lng }, kind: 'worksite' });
+    expect(byClick.json()).toMatchObject({ location: { precision: 'point' } });
+  });
+
+  it('item 8: a real incident\'s preview leaves nobody out for DRILLS OFF', async () => {
+    clock.advance(31 * 60_000);
+    const realId = await reportIncident(system, dispatcher, '+14155550692', 'ICE raid at the laundromat 94110');
+    const preview = await dispatcher.post(`/api/incidents/${realId}/preview`, {});
+    expect(preview.json()).toMatchObject({ recipients: MEMBERS.length, drillOptedOut: 0 });
   });
 
   it('item 8: POST /api/drills checks its body and needs a session', async () => {

@@ -3,6 +3,7 @@
 // reporter whose number is still held.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verificationRequests } from '../../src/db/schema.js';
+import { expireIncidents } from '../../src/services/maintenance.js';
 import { forgetReporterNumbers } from '../../src/services/retention.js';
 import { committeeWithMembers, MISSION_ZIPS, reportIncident } from '../support/scenario.js';
 import { type ApiClient, startSystem, TestClock, type TestSystem } from '../support/system.js';
@@ -247,5 +248,51 @@ describe('stand-down', () => {
     await system.idle();
     for (const phone of [VERIFIER, ...RESPONDERS]) expect(sentTo(before, phone)).toEqual([expect.stringMatching(/^CORRECTION .*false alarm/)]);
     expect(system.twilio.sent.length - before).toBe(3);
+  });
+});
+
+describe('expiry', () => {
+  const clock = new TestClock();
+  let system: TestSystem;
+  let ana: ApiClient;
+  const VERIFIER = '+14155550761';
+  const SPANISH_VERIFIER = '+14155550762';
+  const RESPONDER = '+14155550763';
+
+  beforeAll(async () => {
+    system = await startSystem({ clock });
+    ana = await system.login('dispatcher', 'ana@example.org');
+    const committee = await committeeWithMembers(system, ana, { name: 'Mission', area: MISSION_ZIPS }, [VERIFIER, SPANISH_VERIFIER, RESPONDER]);
+    const members = (await ana.get(`/api/committees/${committee.id}/members`)).json() as Array<{ id: string; phone: string }>;
+    for (const phone of [VERIFIER, SPANISH_VERIFIER]) {
+      const member = members.find((m) => m.phone.endsWith(phone.slice(-4)));
+      expect((await ana.patch(`/api/members/${member?.id}`, { role: 'verifier' })).statusCode).toBe(200);
+    }
+    expect(await system.text(SPANISH_VERIFIER, 'IDIOMA ES')).toMatch(/español/);
+    await system.idle();
+  });
+  afterAll(() => system?.close());
+
+  const sentTo = (since: number, phone: string) => system.twilio.sent.slice(since).filter((m) => m.to === phone).map((m) => m.body);
+
+  it('item 5: an unconfirmed incident that expires stands down the verifiers asked, each in their language; members hear nothing', async () => {
+    const id = await reportIncident(system, ana, '+14155550771', 'raid at the bakery 94110');
+    const { code } = (await ana.get(`/api/incidents/${id}`)).json() as { code: string };
+    expect(system.twilio.sent.filter((m) => /^(VERIFY|VERIFICAR) /.test(m.body) && m.body.includes(code)).map((m) => m.to).sort()).toEqual([VERIFIER, SPANISH_VERIFIER]);
+
+    clock.advance((system.config.incidentExpireMinutes * 60 + 1) * 1000);
+    const before = system.twilio.sent.length;
+    expect(await expireIncidents(system.deps)).toBe(1);
+    await system.twilio.waitForSent(before + 2);
+    await system.idle();
+    expect((await ana.get(`/api/incidents/${id}`)).json()).toMatchObject({ status: 'expired' });
+    expect(sentTo(before, VERIFIER)).toEqual([`STAND DOWN ${code}: the report at ZIP 94110 was dismissed. No need to check it.`]);
+    expect(sentTo(before, SPANISH_VERIFIER)).toEqual([`CANCELADO ${code}: el reporte en ZIP 94110 fue descartado. No hace falta verificarlo.`]);
+    expect(system.twilio.sent.length - before).toBe(2);
+    // Verification stopped with it, and a later run stands nobody down twice.
+    expect(system.deps.repos.incidents.get(id)?.verifyNextAt).toBeNull();
+    expect(await expireIncidents(system.deps)).toBe(0);
+    await system.idle();
+    expect(system.twilio.sent.length - before).toBe(2);
   });
 });

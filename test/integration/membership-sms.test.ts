@@ -62,7 +62,8 @@ describe('membership by SMS', () => {
       expect(notice.body).toContain('***-***-0199');
       expect(notice.body).not.toMatch(/415.?555.?1234|555.?0199/);
     }
-    expect(sentTo(RESPONDER)).toHaveLength(0);
+    // (The responder's only text is the welcome from their own approval.)
+    expect(system.twilio.sent.slice(before).filter((m) => m.to === RESPONDER)).toHaveLength(0);
     // The joiner is pending until someone decides.
     expect(await memberOf('1234')).toMatchObject({ status: 'pending' });
   });
@@ -143,6 +144,28 @@ describe('membership by SMS', () => {
 
     expect(await system.text(COORDINATOR, 'APPROVE 1234')).toMatch(/No pending request ends in 1234/);
     expect(await memberOf('1234')).toMatchObject({ status: 'pending' });
+  });
+
+  it('item 9: approving a pending member in the console sends the welcome APPROVE sends, once, in their language', async () => {
+    await addMember(COORDINATOR, 'coordinator');
+    expect(await system.text('+14155551234', 'IDIOMA ES')).toMatch(/español/);
+    await system.text('+14155551234', `JOIN ${committee.inviteCode} 94110`);
+    await system.idle();
+    const pending = (await memberOf('1234'))!;
+    const before = system.twilio.sent.length;
+    const welcomes = () => system.twilio.sent.slice(before).filter((m) => m.to === '+14155551234').map((m) => m.body);
+
+    expect((await dispatcher.patch(`/api/members/${pending.id}`, { status: 'active' })).json()).toMatchObject({ status: 'active' });
+    await system.twilio.waitForSent(before + 1);
+    await system.idle();
+    expect(welcomes()).toEqual([`${PROGRAM}: Le agregaron a Mission Defense, una red de respuesta rapida. Solo recibira alertas cuando se confirme una redada, unas pocas al mes como maximo. Pueden aplicar tarifas de mensajes y datos. Responda AYUDA para ayuda, STOP o ALTO para salir.`]);
+
+    // Approved again, a pending request approved by SMS after all, another change: still one welcome.
+    expect((await dispatcher.patch(`/api/members/${pending.id}`, { status: 'active' })).statusCode).toBe(200);
+    expect(await system.text(COORDINATOR, 'APPROVE 1234')).toMatch(/No pending request ends in 1234/);
+    expect((await dispatcher.patch(`/api/members/${pending.id}`, { role: 'verifier' })).statusCode).toBe(200);
+    await system.idle();
+    expect(welcomes()).toHaveLength(1);
   });
 
   it('item 9: HELP and every JOIN reply name the program, in each language', async () => {

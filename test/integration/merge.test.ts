@@ -144,3 +144,59 @@ describe('merge and split', () => {
     expect((await ana.post('/api/reports/nope/split', {})).statusCode).toBe(404);
   });
 });
+
+describe('split, with a verifier on duty', () => {
+  const clock = new TestClock();
+  let system: TestSystem;
+  let ana: ApiClient;
+  const VERIFIER = '+14155550811';
+  const RESPONDER = '+14155550812';
+  let reporter = 0;
+
+  beforeAll(async () => {
+    system = await startSystem({ clock });
+    ana = await system.login('dispatcher', 'ana@example.org');
+    const committee = await committeeWithMembers(system, ana, { name: 'Mission', area: { type: 'zips', zips: ['94110'] } }, [VERIFIER, RESPONDER], '94110');
+    const members = (await ana.get(`/api/committees/${committee.id}/members`)).json() as Array<{ id: string; phone: string }>;
+    const verifier = members.find((m) => m.phone.endsWith(VERIFIER.slice(-4)));
+    expect((await ana.patch(`/api/members/${verifier?.id}`, { role: 'verifier' })).statusCode).toBe(200);
+    await system.idle();
+  });
+  afterAll(() => system?.close());
+
+  const verifyRequests = (code: string) => system.twilio.sent.filter((m) => m.body.startsWith(`VERIFY ${code}:`)).map((m) => m.to);
+  /** An incident of two reports 94110 (the second joins the first); returns it and the report about the school. */
+  const twoReports = async () => {
+    clock.advance(31 * 60_000);
+    const id = await reportIncident(system, ana, `+1415555${8200 + reporter++}`, 'raid at the bakery 94110');
+    expect(await reportIncident(system, ana, `+1415555${8200 + reporter++}`, 'ICE vans at the school 94110')).toBe(id);
+    const { reports } = (await ana.get(`/api/incidents/${id}`)).json() as Detail;
+    return { id, school: reports.find((r) => r.text.includes('school'))?.id };
+  };
+
+  it('item 6: a report split off into a new located incident is sent to the nearest on-duty verifiers like any new incident', async () => {
+    const { school } = await twoReports();
+    const split = await ana.post(`/api/reports/${school}/split`, {});
+    expect(split.statusCode).toBe(201);
+    const created = split.json() as { id: string; code: string; status: string };
+    await system.idle();
+    expect(verifyRequests(created.code)).toEqual([VERIFIER]);
+    expect(created.status).toBe('verifying');
+    const timeline = ((await ana.get(`/api/incidents/${created.id}`)).json() as { timeline: Array<{ type: string }> }).timeline.map((e) => e.type);
+    expect(timeline).toContain('verify_asked');
+    // Nobody else hears of it before it is confirmed.
+    expect(system.twilio.sent.filter((m) => m.to === RESPONDER && m.body.includes(created.code))).toEqual([]);
+  });
+
+  it('item 6: a report split off a drill stays in a drill, and a drill is never sent to verifiers', async () => {
+    const { id, school } = await twoReports();
+    const drill = (await ana.post('/api/drills', { location: { lat: 37.7599, lng: -122.4148, label: 'Drill at the bakery' }, kind: 'worksite' })).json() as { id: string };
+    expect((await ana.post(`/api/incidents/${id}/merge`, { into: drill.id })).statusCode).toBe(200);
+    const split = await ana.post(`/api/reports/${school}/split`, {});
+    expect(split.statusCode).toBe(201);
+    const created = split.json() as { code: string; status: string; drill: boolean };
+    await system.idle();
+    expect(created).toMatchObject({ drill: true, status: 'new' });
+    expect(verifyRequests(created.code)).toEqual([]);
+  });
+});

@@ -1,9 +1,11 @@
 // TWILIO_DELETE_AFTER_MINUTES: the provider's copies of messages, photos and recordings are deleted through its
 // REST API once processed.
 import { afterEach, describe, expect, it } from 'vitest';
+import { TRANSCRIPT_WAIT_MS } from '../../src/services/inbound-voice.js';
 import { deleteFromProvider } from '../../src/services/provider-cleanup.js';
 import { committeeWithMembers, MISSION_ZIPS, reportIncident } from '../support/scenario.js';
 import { FROM_NUMBER, startSystem, TestClock, type TestSystem } from '../support/system.js';
+import { phoneReport, post, reports, timeline, transcriptionParams } from '../support/voice-calls.js';
 
 let system: TestSystem | undefined;
 afterEach(async () => {
@@ -51,5 +53,63 @@ describe('deleting from Twilio after processing', () => {
     clock.advance(24 * 3_600_000);
     expect(await deleteFromProvider(system.deps)).toEqual({ inbound: 0, outbound: 0, media: 0 });
     expect(system.twilio.deleted).toEqual([]);
+  });
+});
+
+describe('item 1: a recording waits at Twilio for its transcript', () => {
+  const MINUTE = 60_000;
+
+  it('item 1: a recording whose transcript is pending is not deleted until the transcript came', async () => {
+    const clock = new TestClock();
+    system = await startSystem({ clock, env: { TWILIO_DELETE_AFTER_MINUTES: '5', TRANSCRIBE: 'twilio' } });
+    const s = system;
+    const dispatcher = await s.login();
+    const { call } = await phoneReport(s, '+14155551104', 'en');
+
+    // Past the delay, but Twilio has not transcribed it yet: the recording stays at Twilio.
+    clock.advance(6 * MINUTE);
+    expect((await deleteFromProvider(s.deps)).media).toBe(0);
+    expect(s.twilio.deleted).not.toContain(call.RecordingSid);
+
+    expect((await post(s, '/twilio/transcription', transcriptionParams(s, call, 'completed', 'ICE at the school in 94110'))).statusCode).toBe(204);
+    await s.idle();
+    expect((await deleteFromProvider(s.deps)).media).toBe(1);
+    expect(s.twilio.deleted).toContain(call.RecordingSid);
+    // The report keeps its transcript and the recording fetched before the deletion.
+    expect((await reports(dispatcher))[0]).toMatchObject({ transcript: 'done', media: [expect.objectContaining({ kind: 'recording', url: expect.stringMatching(/^\/api\/media\//) })] });
+  });
+
+  it('item 1: a transcript that never comes holds the recording back for the transcript wait only, then the report says so', async () => {
+    const clock = new TestClock();
+    system = await startSystem({ clock, env: { TWILIO_DELETE_AFTER_MINUTES: '5', TRANSCRIBE: 'twilio' } });
+    const s = system;
+    const dispatcher = await s.login();
+    const { call } = await phoneReport(s, '+14155551105', 'en');
+
+    clock.advance(TRANSCRIPT_WAIT_MS - MINUTE);
+    expect((await deleteFromProvider(s.deps)).media).toBe(0);
+    expect(s.twilio.deleted).not.toContain(call.RecordingSid);
+    clock.advance(2 * MINUTE);
+    expect((await deleteFromProvider(s.deps)).media).toBe(1);
+    expect(s.twilio.deleted).toContain(call.RecordingSid);
+    const [report] = await reports(dispatcher);
+    expect(report).toMatchObject({ transcript: 'none', media: [expect.objectContaining({ kind: 'recording' })] });
+    expect(await timeline(dispatcher, report?.incidentId ?? '')).toContainEqual(expect.objectContaining({ type: 'transcript_none' }));
+  });
+
+  it('item 1: with a delay longer than the transcript wait, the delay decides', async () => {
+    const clock = new TestClock();
+    system = await startSystem({ clock, env: { TWILIO_DELETE_AFTER_MINUTES: '45', TRANSCRIBE: 'twilio' } });
+    const s = system;
+    const dispatcher = await s.login();
+    const { call } = await phoneReport(s, '+14155551106', 'en');
+
+    clock.advance(TRANSCRIPT_WAIT_MS + MINUTE);
+    expect((await deleteFromProvider(s.deps)).media).toBe(0);
+    expect((await reports(dispatcher))[0]).toMatchObject({ transcript: 'none' });
+    expect(s.twilio.deleted).not.toContain(call.RecordingSid);
+    clock.advance(45 * MINUTE - TRANSCRIPT_WAIT_MS);
+    expect((await deleteFromProvider(s.deps)).media).toBe(1);
+    expect(s.twilio.deleted).toContain(call.RecordingSid);
   });
 });

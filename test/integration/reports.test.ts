@@ -145,9 +145,9 @@ describe('reports and incidents', () => {
   it('expires an unconfirmed incident INCIDENT_EXPIRE_MINUTES after its last report', async () => {
     const { expireIncidents } = await import('../../src/services/maintenance.js');
     await reportIncident(system, dispatcher, '+14155550440', 'raid at the warehouse 94110');
-    expect(expireIncidents(system.deps)).toBe(0);
+    expect(await expireIncidents(system.deps)).toBe(0);
     clock.advance((system.config.incidentExpireMinutes * 60 + 1) * 1000);
-    expect(expireIncidents(system.deps)).toBe(1);
+    expect(await expireIncidents(system.deps)).toBe(1);
     expect((await incidents())[0]?.status).toBe('expired');
   });
 

@@ -124,6 +124,23 @@ describe('sending alerts through the provider', () => {
     expect(system.twilio.sent).toHaveLength(6);
   });
 
+  it('item 5: an alert in doubt when the incident is dismissed as a duplicate gets the duplicate correction, not "false alarm"', async () => {
+    const original = await reportIncident(system, dispatcher, '+14155550298', 'raid at the school 94112');
+    const code = (await dispatcher.get(`/api/incidents/${original}`)).json().code as string;
+    system.twilio.failNext(1, { kind: 'accepted-garbled' });
+    const id = await confirmReport();
+    await system.twilio.waitForSent(3);
+    expect((await dispatcher.post(`/api/incidents/${id}/dismiss`, { reason: 'duplicate', duplicateOf: original })).statusCode).toBe(200);
+    await system.twilio.waitForSent(6);
+    await system.idle();
+    const corrections = system.twilio.sent.slice(3);
+    expect(corrections.map((m) => m.to).sort()).toEqual(members);
+    for (const message of corrections) {
+      expect(message.body).toContain(`duplicate of ${code}`);
+      expect(message.body).not.toMatch(/false alarm/i);
+    }
+  });
+
   it('item 1: two runs of one row, the first stopped after the provider accepted, send once', async () => {
     const id = await reportIncident(system, dispatcher, reporter, 'raid at the bakery 94110');
     // The workers stop: the two runs of one send job below are driven by hand.

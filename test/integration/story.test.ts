@@ -41,6 +41,11 @@ describe('a texted raid report becomes an alert to the right committee', () => {
     expect(members[0]?.note).toBe('Alice from the church');
     expect(members[1]?.locale).toBe('es');
     for (const m of members) expect((await dispatcher.patch(`/api/members/${m.id}`, { status: 'active' })).statusCode).toBe(200);
+    // Approved in the console: each is welcomed once; the story goes on from a clean slate.
+    await system.twilio.waitForSent(3);
+    await system.idle();
+    expect(system.twilio.sent.map((m) => m.to).sort()).toEqual([alice, bob, carol].sort());
+    system.twilio.reset();
 
     // Carol stops: she must never be texted again.
     expect(await system.text(carol, 'STOP')).toBe('');

@@ -1,89 +1,18 @@
 // Phone reports become text (TRANSCRIBE=twilio): the menu asks Twilio to transcribe English recordings, and the
 // signed transcription callback turns the report's text into the transcript, read like an SMS. Other callers'
 // recordings wait for a dispatcher, and the console says no transcript exists.
-import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixtureStreetsEnv } from '../support/geography.js';
-import { FROM_NUMBER, PUBLIC_URL, sign, startSystem, type ApiClient, type TestSystem } from '../support/system.js';
+import { giveUpOverdueTranscripts, TRANSCRIPT_WAIT_MS } from '../../src/services/inbound-voice.js';
+import { deleteFromProvider } from '../../src/services/provider-cleanup.js';
+import { FROM_NUMBER, PUBLIC_URL, sign, startSystem, TestClock, type TestSystem } from '../support/system.js';
+import { type Call, hex32, phoneReport, post, reports, timeline, transcriptionParams } from '../support/voice-calls.js';
 
 let system: TestSystem | undefined;
 afterEach(async () => {
   await system?.close();
   system = undefined;
 });
-
-const hex32 = () => randomBytes(16).toString('hex');
-
-const post = (s: TestSystem, path: string, params: Record<string, string>, signature: string | null = sign(path, params)) =>
-  s.app.inject({
-    method: 'POST',
-    url: path,
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(signature === null ? {} : { 'x-twilio-signature': signature }) },
-    payload: new URLSearchParams(params).toString(),
-  });
-
-interface Call {
-  CallSid: string;
-  From: string;
-  To: string;
-  RecordingSid: string;
-}
-
-/** The menu's last two steps, as Twilio drives them: the <Record> TwiML, then the finished recording. */
-async function phoneReport(s: TestSystem, from: string, lang: 'en' | 'es' | 'tl', options: { zip?: string; seconds?: number } = {}): Promise<{ call: Call; recordTwiml: string }> {
-  const call: Call = { CallSid: `CA${hex32()}`, From: from, To: FROM_NUMBER, RecordingSid: '' };
-  const zipStep = await post(s, `/twilio/voice/zip?lang=${lang}`, { CallSid: call.CallSid, From: from, To: FROM_NUMBER, Digits: options.zip ?? '' });
-  expect(zipStep.statusCode).toBe(200);
-  const recordTwiml = /<Record[^>]*>/.exec(zipStep.body)?.[0] ?? '';
-  expect(recordTwiml).not.toBe('');
-  const action = (/action="([^"]+)"/.exec(recordTwiml)?.[1] ?? '').replace(/&amp;/g, '&');
-
-  call.RecordingSid = s.twilio.addRecording(`RE${hex32()}`, { contentType: 'audio/x-wav', body: Buffer.concat([Buffer.from('RIFF'), randomBytes(128)]) });
-  const recording = {
-    CallSid: call.CallSid,
-    From: from,
-    To: FROM_NUMBER,
-    RecordingUrl: `${s.twilio.url}/2010-04-01/Accounts/${s.twilio.accountSid}/Recordings/${call.RecordingSid}`,
-    RecordingSid: call.RecordingSid,
-    RecordingDuration: String(options.seconds ?? 40),
-  };
-  const done = await post(s, action, recording);
-  expect(done.statusCode).toBe(200);
-  expect(done.body).toMatch(/<Hangup/);
-  await s.idle();
-  return { call, recordTwiml };
-}
-
-/** Twilio's transcription callback for that call's recording. */
-function transcriptionParams(s: TestSystem, call: Call, status: 'completed' | 'failed', text: string, transcriptionSid = `TR${hex32()}`): Record<string, string> {
-  return {
-    TranscriptionSid: transcriptionSid,
-    TranscriptionText: text,
-    TranscriptionStatus: status,
-    TranscriptionUrl: `${s.twilio.url}/2010-04-01/Accounts/${s.twilio.accountSid}/Recordings/${call.RecordingSid}/Transcriptions/${transcriptionSid}`,
-    RecordingSid: call.RecordingSid,
-    RecordingUrl: `${s.twilio.url}/2010-04-01/Accounts/${s.twilio.accountSid}/Recordings/${call.RecordingSid}`,
-    CallSid: call.CallSid,
-    AccountSid: s.twilio.accountSid,
-    From: call.From,
-    To: call.To,
-  };
-}
-
-interface ReportJson {
-  id: string;
-  incidentId: string;
-  channel: string;
-  text: string;
-  kind: string;
-  language: string | null;
-  transcript: 'pending' | 'done' | 'none' | null;
-  machineText: boolean;
-  location: { lat: number; lng: number; label: string; precision: string; source: string | null } | null;
-  media: Array<{ kind: string }>;
-}
-
-const reports = async (dispatcher: ApiClient) => (await dispatcher.get('/api/reports')).json() as ReportJson[];
 
 describe('item 10: voice reports become text', () => {
   it('item 10: an English caller gets a <Record> that asks for a transcript and its callback, and the report awaits it', async () => {
@@ -174,7 +103,7 @@ describe('item 10: voice reports become text', () => {
     expect(incident.location).toMatchObject({ precision: 'intersection' });
   });
 
-  it('item 10: unsigned, wrongly signed, malformed or unknown callbacks get a 4xx and change nothing', async () => {
+  it('item 10: unsigned, wrongly signed, malformed or mismatched callbacks get a 4xx and change nothing', async () => {
     system = await startSystem({ env: { TRANSCRIBE: 'twilio' } });
     const s = system;
     const dispatcher = await s.login();
@@ -189,12 +118,12 @@ describe('item 10: voice reports become text', () => {
     expect((await post(s, '/twilio/transcription', withoutSid)).statusCode).toBe(400);
     expect((await post(s, '/twilio/transcription', { ...params, TranscriptionStatus: 'in-progress' })).statusCode).toBe(400);
     expect((await post(s, '/twilio/transcription', { ...params, CallSid: 'CA-not-a-sid' })).statusCode).toBe(400);
-    // A call that filed no report (or another account's) is unknown here.
-    const unknown = await post(s, '/twilio/transcription', { ...params, CallSid: `CA${hex32()}` });
+    // A recording that is not this call's.
+    const unknown = await post(s, '/twilio/transcription', { ...params, RecordingSid: `RE${hex32()}` });
     expect(unknown.statusCode).toBe(404);
     expect(unknown.json()).toEqual({ error: expect.any(String) });
-    // A recording that is not this call's.
-    expect((await post(s, '/twilio/transcription', { ...params, RecordingSid: `RE${hex32()}` })).statusCode).toBe(404);
+    // A call with no report yet is kept for its report (the webhooks race): this report is left alone.
+    expect((await post(s, '/twilio/transcription', { ...params, TranscriptionSid: `TR${hex32()}`, CallSid: `CA${hex32()}` })).statusCode).toBe(202);
     await s.idle();
 
     expect((await reports(dispatcher))[0]).toEqual(before);
@@ -215,6 +144,8 @@ describe('item 10: voice reports become text', () => {
     const [report] = await reports(dispatcher);
     expect(report).toMatchObject({ transcript: 'none', machineText: false, text: 'Voice report', location: null });
     expect(report?.media).toEqual([expect.objectContaining({ kind: 'recording' })]);
+    // The incident's timeline says so: a dispatcher listens to the recording instead.
+    expect(await timeline(dispatcher, report?.incidentId ?? '')).toContainEqual(expect.objectContaining({ type: 'transcript_none', detail: { reportId: report?.id, reason: 'failed' } }));
   });
 
   it('item 10: Spanish and Tagalog callers get no transcription request, and their reports say no transcript will come', async () => {
@@ -251,5 +182,101 @@ describe('item 10: voice reports become text', () => {
     const { recordTwiml } = await phoneReport(s, '+14155552409', 'en');
     expect(recordTwiml).not.toMatch(/transcribe/i);
     expect((await reports(dispatcher))[0]).toMatchObject({ transcript: 'none', machineText: false });
+  });
+});
+
+/** Transcripts kept for calls without a report yet, as stored. */
+const waiting = (s: TestSystem) => s.deps.db.$client.prepare('select * from waiting_transcripts').all() as Array<Record<string, unknown>>;
+
+describe('voice: transcripts that come before their report, or never', () => {
+  it('item 1: a transcript that comes before its report is kept sealed, and becomes the report\'s text when the report is filed', async () => {
+    system = await startSystem({ env: { TRANSCRIBE: 'twilio' } });
+    const s = system;
+    const dispatcher = await s.login();
+    const spoken = 'ICE agents at the elementary school in 94110 call me at 415 555 0188';
+    await phoneReport(s, '+14155552411', 'en', {
+      // Twilio posts the transcript before the recording's webhook: kept (202), for Twilio does not retry an error.
+      async beforeRecordingWebhook(call) {
+        const params = transcriptionParams(s, call, 'completed', spoken);
+        expect((await post(s, '/twilio/transcription', params)).statusCode).toBe(202);
+        const kept = waiting(s);
+        expect(kept).toEqual([expect.objectContaining({ call_sid: call.CallSid, recording_sid: call.RecordingSid })]);
+        // Sealed: neither the words nor the number said in them are readable in the database.
+        expect(JSON.stringify(kept)).not.toMatch(/elementary|0188/);
+        // Twilio replaying it changes nothing.
+        expect((await post(s, '/twilio/transcription', params)).statusCode).toBe(204);
+      },
+    });
+
+    const [report] = await reports(dispatcher);
+    expect(report).toMatchObject({ channel: 'voice', transcript: 'done', machineText: true, kind: 'school' });
+    expect(report?.text).toContain('ICE agents at the elementary school in 94110');
+    expect(report?.text).not.toMatch(/555\s?0188/);
+    expect(report?.location).toMatchObject({ precision: 'zip', label: expect.stringContaining('94110') });
+    expect((await dispatcher.get(`/api/incidents/${report?.incidentId}`)).json()).toMatchObject({ kind: 'school', location: { precision: 'zip' } });
+    // Taken: nothing is left waiting, and the words never reached a log line.
+    expect(waiting(s)).toEqual([]);
+    expect(s.logLines.filter((line) => line.includes('elementary school') || /555\D?0188/.test(line))).toEqual([]);
+  });
+
+  it('item 1: an early transcript of another recording or of a refused call is not taken; one whose call never became a report is dropped after the wait', async () => {
+    const clock = new TestClock();
+    system = await startSystem({ clock, env: { TRANSCRIBE: 'twilio', LIMIT_REPORTS_PER_NUMBER_PER_HOUR: '1' } });
+    const s = system;
+    const dispatcher = await s.login();
+    const caller = '+14155552412';
+    // Another recording of the same call: the report goes on awaiting its own.
+    await phoneReport(s, caller, 'en', {
+      async beforeRecordingWebhook(call) {
+        const other = { ...transcriptionParams(s, call, 'completed', 'ICE at the bus stop in 94110'), RecordingSid: `RE${hex32()}` };
+        expect((await post(s, '/twilio/transcription', other)).statusCode).toBe(202);
+      },
+    });
+    expect(await reports(dispatcher)).toEqual([expect.objectContaining({ transcript: 'pending', text: 'Voice report' })]);
+    expect(waiting(s)).toEqual([]);
+
+    // Over its limit, the caller's next call is refused: it never becomes a report, so its transcript is not kept.
+    const { call: refused } = await phoneReport(s, caller, 'en');
+    expect((await post(s, '/twilio/transcription', transcriptionParams(s, refused, 'completed', 'ICE at the bus stop in 94110'))).statusCode).toBe(204);
+    expect(waiting(s)).toEqual([]);
+    expect(await reports(dispatcher)).toHaveLength(1);
+
+    // A call this line never heard of (its webhook lost): kept for the wait, then dropped.
+    const lost: Call = { CallSid: `CA${hex32()}`, From: '+14155552413', To: FROM_NUMBER, RecordingSid: `RE${hex32()}` };
+    expect((await post(s, '/twilio/transcription', transcriptionParams(s, lost, 'completed', 'ICE checkpoint at 94124'))).statusCode).toBe(202);
+    clock.advance(TRANSCRIPT_WAIT_MS - 60_000);
+    await giveUpOverdueTranscripts(s.deps);
+    expect(waiting(s)).toHaveLength(1);
+    clock.advance(2 * 60_000);
+    await giveUpOverdueTranscripts(s.deps);
+    expect(waiting(s)).toEqual([]);
+  });
+
+  it('item 1: a transcript that never comes is given up after the wait: transcript none, on the incident\'s timeline; a late one changes nothing', async () => {
+    const clock = new TestClock();
+    system = await startSystem({ clock, env: { TRANSCRIBE: 'twilio' } });
+    const s = system;
+    const dispatcher = await s.login();
+    const { call } = await phoneReport(s, '+14155552414', 'en', { zip: '94110' });
+    const [before] = await reports(dispatcher);
+    expect(before).toMatchObject({ transcript: 'pending' });
+
+    clock.advance(TRANSCRIPT_WAIT_MS - 60_000);
+    expect(await giveUpOverdueTranscripts(s.deps)).toBe(0);
+    clock.advance(2 * 60_000);
+    // The maintenance run's provider duty gives it up, with deletion at Twilio off as here.
+    await deleteFromProvider(s.deps);
+    const [after] = await reports(dispatcher);
+    expect(after).toMatchObject({ id: before?.id, transcript: 'none', machineText: false, text: 'Voice report (ZIP 94110)' });
+    expect(after?.media).toEqual([expect.objectContaining({ kind: 'recording' })]);
+    const events = await timeline(dispatcher, after?.incidentId ?? '');
+    expect(events.filter((event) => event.type === 'transcript_none')).toEqual([expect.objectContaining({ detail: { reportId: after?.id, reason: 'overdue' } })]);
+    // Given up once.
+    expect(await giveUpOverdueTranscripts(s.deps)).toBe(0);
+
+    // Twilio's transcript after all, too late: answered, not taken.
+    expect((await post(s, '/twilio/transcription', transcriptionParams(s, call, 'completed', 'ICE at the school in 94110'))).statusCode).toBe(204);
+    await s.idle();
+    expect((await reports(dispatcher))[0]).toEqual(after);
   });
 });

@@ -72,7 +72,7 @@ describe('catalogue shape', () => {
     const withParams = MESSAGE_KEYS.filter((k) => placeholdersOf(CATALOGUES.en[k]).length > 0).sort();
     // Named the program (PROGRAM_NAME), as carriers require of HELP and JOIN replies; membership by SMS.
     // Pages to on-duty dispatchers (src/services/paging.ts).
-    const paging = ['page_unopened', 'page_stale', 'page_disputed', 'page_escalation'];
+    const paging = ['page_unopened', 'page_stale', 'page_disputed', 'page_escalation', 'page_flood'];
     // Follow-through: corrections that say what it was, reminders, merge notices.
     const followThrough = ['correction_duplicate', 'correction_repeat', 'reminder', 'same_raid'];
     const membership = ['help', 'join_how', 'join_unknown_code', 'member_request', 'member_approved', 'member_denied', 'member_ambiguous', 'member_not_found'];

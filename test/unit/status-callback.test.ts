@@ -10,6 +10,7 @@ describe('status callbacks', () => {
     fromNumber: '+15005550006',
     statusCallbackUrl: 'https://centinela.example.org/twilio/status',
     timeoutMs: 1000,
+    maxInFlight: 10,
   });
 
   it("item 19: the Twilio provider reads a status callback into our terms: sid, our status, the error code and what it means", () => {

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Area, MemberRole, MemberStatus, WeeklyShift } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
@@ -17,6 +17,22 @@ export interface Reachable {
   lng: number | null;
   locale: string | null;
   onDuty: boolean;
+}
+
+const reachableColumns = {
+  memberId: members.id,
+  committeeId: members.committeeId,
+  contactId: members.contactId,
+  role: members.role,
+  lat: members.lat,
+  lng: members.lng,
+  locale: contacts.locale,
+  onDuty: members.onDuty,
+};
+
+/** Active members of these committees whose number can get SMS (to be joined with their contacts). */
+function reachableIn(committeeIds: string[]) {
+  return and(inArray(members.committeeId, committeeIds), eq(members.status, 'active'), isNull(contacts.stoppedAt), isNull(contacts.unreachableAt));
 }
 
 export function createCommitteesRepository(db: Db) {
@@ -93,27 +109,49 @@ export function createCommitteesRepository(db: Db) {
     /** Active members of these committees whose numbers may be texted (not stopped, not unreachable). */
     reachableMembers(committeeIds: string[]): Reachable[] {
       if (committeeIds.length === 0) return [];
-      return db
-        .select({
-          memberId: members.id,
-          committeeId: members.committeeId,
-          contactId: members.contactId,
-          role: members.role,
-          lat: members.lat,
-          lng: members.lng,
-          locale: contacts.locale,
-          onDuty: members.onDuty,
-        })
+      return db.select(reachableColumns).from(members).innerJoin(contacts, eq(members.contactId, contacts.id)).where(reachableIn(committeeIds)).all();
+    },
+
+    /**
+     * The same members, `limit` rows at a time in storage order after `afterRow` (0 to start): a fan-out reads
+     * them in pages, and the first alerts go out between the pages. `lastRow` is where the next page starts.
+     */
+    reachableMembersPage(committeeIds: string[], afterRow: number, limit: number): { members: Reachable[]; lastRow: number } {
+      if (committeeIds.length === 0) return { members: [], lastRow: afterRow };
+      const rows = db
+        .select({ ...reachableColumns, row: sql<number>`${members}.rowid` })
         .from(members)
         .innerJoin(contacts, eq(members.contactId, contacts.id))
-        .where(
-          and(
-            inArray(members.committeeId, committeeIds),
-            eq(members.status, 'active'),
-            isNull(contacts.stoppedAt),
-            isNull(contacts.unreachableAt),
-          ),
-        )
+        .where(and(reachableIn(committeeIds), sql`${members}.rowid > ${afterRow}`))
+        .orderBy(sql`${members}.rowid`)
+        .limit(limit)
+        .all();
+      return { members: rows.map(({ row: _, ...member }) => member), lastRow: rows.at(-1)?.row ?? afterRow };
+    },
+
+    /**
+     * About the `limit` reachable member rows nearest a point (a person in two committees may come twice), without
+     * reading the others: what a fan-out writes first. Ordered by a flat-earth distance, close enough over a city;
+     * members with no known place are not among them.
+     */
+    nearestReachable(committeeIds: string[], origin: { lat: number; lng: number }, limit: number): Reachable[] {
+      if (committeeIds.length === 0) return [];
+      // Degrees of longitude shrink with latitude: scaled so that both axes are in the same units.
+      const lngScale = Math.cos((origin.lat * Math.PI) / 180) ** 2;
+      const nearest = db
+        .select({ id: members.id })
+        .from(members)
+        .where(and(inArray(members.committeeId, committeeIds), eq(members.status, 'active'), isNotNull(members.lat), isNotNull(members.lng)))
+        .orderBy(sql`(${members.lat} - ${origin.lat}) * (${members.lat} - ${origin.lat}) + (${members.lng} - ${origin.lng}) * (${members.lng} - ${origin.lng}) * ${lngScale}`)
+        .limit(limit)
+        .as('nearest');
+      // Only the nearest rows are joined to their contacts: the join, not the sort, is the dear part of a full read.
+      return db
+        .select(reachableColumns)
+        .from(nearest)
+        .innerJoin(members, eq(members.id, nearest.id))
+        .innerJoin(contacts, eq(members.contactId, contacts.id))
+        .where(and(isNull(contacts.stoppedAt), isNull(contacts.unreachableAt)))
         .all();
     },
   };

@@ -3,6 +3,7 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import { maskPhone, type PhoneVault } from '../../crypto/phones.js';
 import type { Locale } from '../../domain/types.js';
 import type { Db } from '../client.js';
+import { byIdList } from '../prepared-lists.js';
 import { contacts, members } from '../schema.js';
 
 export type Contact = typeof contacts.$inferSelect;
@@ -11,6 +12,7 @@ export function createContactsRepository(db: Db, vault: PhoneVault) {
   // Hot paths (every inbound message, every send): prepared once.
   const byHash = db.select().from(contacts).where(eq(contacts.phoneHash, sql.placeholder('hash'))).prepare();
   const byId = db.select().from(contacts).where(eq(contacts.id, sql.placeholder('id'))).prepare();
+  const manyById = byIdList((ids) => db.select().from(contacts).where(inArray(contacts.id, ids)).prepare());
   // A random id (a ULID would carry the time of first contact) and a random rowid (storage order is time order).
   const insert = db.$client.prepare<[string, string, string | null, string | null, number, number]>(
     'insert into contacts (rowid, id, phone_hash, phone_enc, phone_mask, first_seen_at, last_seen_at) values (random(), ?, ?, ?, ?, ?, ?)',
@@ -55,6 +57,11 @@ export function createContactsRepository(db: Db, vault: PhoneVault) {
     /** Read-only lookup by number: nothing is written for a number the system may turn away. */
     findByPhone(phone: string): Contact | undefined {
       return byHash.get({ hash: vault.hash(phone) });
+    },
+
+    /** Several contacts by id, in one read (a batch of sends). */
+    getMany(ids: string[]): Map<string, Contact> {
+      return new Map(manyById(ids).map((contact) => [contact.id, contact]));
     },
 
     get(id: string): Contact | undefined {

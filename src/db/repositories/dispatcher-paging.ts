@@ -9,24 +9,25 @@ import type { User } from './users.js';
 
 export function createDispatcherPagingRepository(db: Db) {
   return {
-    /** Open unconfirmed incidents created at or before `cutoff` that no console user opened and nobody was paged about. */
+    /**
+     * Open unconfirmed incidents created at or before `cutoff` that no console user opened and nobody was paged
+     * about. Flood incidents too (paged together, once per flood window); never drills, which a dispatcher started.
+     */
     unopened(cutoff: number): Incident[] {
       return db
         .select()
         .from(incidents)
-        .where(
-          and(
-            inArray(incidents.status, [...UNCONFIRMED_STATUSES]),
-            isNull(incidents.firstOpenedAt),
-            isNull(incidents.pagedAt),
-            isNull(incidents.mergedIntoId),
-            // A drill is made by a dispatcher; a flood incident sends nothing automatic until a dispatcher acts.
-            eq(incidents.drill, false),
-            eq(incidents.flood, false),
-            lte(incidents.createdAt, cutoff),
-          ),
-        )
+        .where(and(unopenedAndUnpaged(), lte(incidents.createdAt, cutoff)))
         .all();
+    },
+
+    /** The incident, if it is still one nobody opened nor paged about (whatever its age). */
+    unopenedOne(id: string): Incident | undefined {
+      return db
+        .select()
+        .from(incidents)
+        .where(and(unopenedAndUnpaged(), eq(incidents.id, id)))
+        .get();
     },
 
     /** Confirmed incidents confirmed at or before `cutoff` and not yet reminded about. */
@@ -71,4 +72,14 @@ export function createDispatcherPagingRepository(db: Db) {
     },
   };
 }
+function unopenedAndUnpaged() {
+  return and(
+    inArray(incidents.status, [...UNCONFIRMED_STATUSES]),
+    isNull(incidents.firstOpenedAt),
+    isNull(incidents.pagedAt),
+    isNull(incidents.mergedIntoId),
+    eq(incidents.drill, false),
+  );
+}
+
 export type DispatcherPagingRepository = ReturnType<typeof createDispatcherPagingRepository>;

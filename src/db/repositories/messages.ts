@@ -1,7 +1,8 @@
-import { and, asc, eq, inArray, isNotNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lt, or, type Placeholder, sql } from 'drizzle-orm';
 import type { Locale } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
+import { byIdList } from '../prepared-lists.js';
 import { incidents, type MessageStatus, outgoingMessages } from '../schema.js';
 
 export type OutgoingMessage = typeof outgoingMessages.$inferSelect;
@@ -25,21 +26,38 @@ export const HANDED_OVER: readonly MessageStatus[] = ['sent', 'delivered', 'unde
 const DELIVERY_FINAL: readonly MessageStatus[] = ['delivered', 'undelivered', 'failed'];
 const FINAL: readonly MessageStatus[] = ['sent', 'delivered', 'undelivered', 'failed', 'cancelled', 'expired'];
 
+/** A row a send may take: waiting, in doubt, or under way with a lease that ran out (its worker died). */
+function claimable(staleBefore: Placeholder) {
+  return or(inArray(outgoingMessages.status, ['queued', 'unknown']), and(eq(outgoingMessages.status, 'sending'), lt(outgoingMessages.sendingAt, staleBefore)));
+}
+
 export function createMessagesRepository(db: Db) {
   // The send path runs these for every message: prepared once, not rebuilt and re-prepared per call.
   const byId = db.select().from(outgoingMessages).where(eq(outgoingMessages.id, sql.placeholder('id'))).prepare();
   const claimRow = db
     .update(outgoingMessages)
     .set({ status: 'sending', sendingAt: sql`${sql.placeholder('now')}`, attempts: sql`${outgoingMessages.attempts} + 1`, updatedAt: sql`${sql.placeholder('now')}` })
-    .where(
-      and(
-        eq(outgoingMessages.id, sql.placeholder('id')),
-        or(
-          inArray(outgoingMessages.status, ['queued', 'unknown']),
-          and(eq(outgoingMessages.status, 'sending'), lt(outgoingMessages.sendingAt, sql.placeholder('staleBefore'))),
-        ),
-      ),
-    )
+    .where(and(eq(outgoingMessages.id, sql.placeholder('id')), claimable(sql.placeholder('staleBefore'))))
+    .prepare();
+  const byIds = byIdList((ids) => db.select().from(outgoingMessages).where(inArray(outgoingMessages.id, ids)).prepare());
+  // A fan-out writes thousands of these in a row.
+  const insertPlanned = db
+    .insert(outgoingMessages)
+    .values({
+      id: sql.placeholder('id'),
+      dedupeKey: sql.placeholder('dedupeKey'),
+      incidentId: sql.placeholder('incidentId'),
+      contactId: sql.placeholder('contactId'),
+      kind: sql.placeholder('kind'),
+      locale: sql.placeholder('locale'),
+      body: sql.placeholder('body'),
+      distanceMeters: sql.placeholder('distanceMeters'),
+      notAfter: sql.placeholder('notAfter'),
+      status: 'queued',
+      createdAt: sql.placeholder('now'),
+      updatedAt: sql.placeholder('now'),
+    })
+    .onConflictDoNothing({ target: outgoingMessages.dedupeKey })
     .prepare();
   const markSentRow = db
     .update(outgoingMessages)
@@ -53,12 +71,8 @@ export function createMessagesRepository(db: Db) {
       const written: string[] = [];
       for (const message of messages) {
         const id = newId();
-        const result = db
-          .insert(outgoingMessages)
-          .values({ id, ...message, status: 'queued', createdAt: now, updatedAt: now })
-          .onConflictDoNothing({ target: outgoingMessages.dedupeKey })
-          .run();
-        if (result.changes === 1) written.push(id);
+        const row = { distanceMeters: null, notAfter: null, ...message, id, now };
+        if (insertPlanned.run(row).changes === 1) written.push(id);
       }
       return written;
     },
@@ -72,17 +86,22 @@ export function createMessagesRepository(db: Db) {
     },
 
     /**
-     * Marks a row as under way before the provider is called, and returns the row as it was just before: whether
-     * an earlier attempt may have gone out is read in the same step as the claim, never from an older read.
-     * Only one worker can win a row: the claim is a compare-and-set on its status. A `sending` row whose lease
-     * ran out (its worker died) is claimable too.
+     * Marks a batch of rows (one send job) as under way before the provider is called, and returns each row as it
+     * was just before: whether an earlier attempt may have gone out is read in the same step as the claim, never
+     * from an older read. Only one worker can win a row: the claim is a compare-and-set on its status. A `sending`
+     * row whose lease ran out (its worker died) is claimable too. Claims in the order of `ids`.
      */
-    claim(id: string, now: number, leaseMs: number): Claim {
-      return db.$client.transaction((): Claim => {
-        const row = byId.get({ id });
-        if (!row) return { claimed: false, row: undefined };
-        const claimed = claimRow.run({ id, now, staleBefore: now - leaseMs }).changes === 1;
-        return claimed ? { claimed: true, row } : { claimed: false, row };
+    claimMany(ids: string[], now: number, leaseMs: number): Claim[] {
+      if (ids.length === 0) return [];
+      return db.$client.transaction((): Claim[] => {
+        const rows = new Map(byIds(ids).map((row) => [row.id, row]));
+        // One update a row, by its key: a single `id IN (…) AND status …` update lets SQLite pick the status index
+        // and scan every queued row of the fan-out.
+        return ids.map((id): Claim => {
+          const row = rows.get(id);
+          if (!row) return { claimed: false, row: undefined };
+          return { claimed: claimRow.run({ id, now, staleBefore: now - leaseMs }).changes === 1, row } as Claim;
+        });
       })();
     },
 

@@ -2,11 +2,12 @@ import { and, desc, eq, gt, gte, isNotNull, isNull, lt, sql } from 'drizzle-orm'
 import type { Location } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
-import { reports } from '../schema.js';
+import { reports, waitingTranscripts } from '../schema.js';
 import { beforeCondition, type Page } from './paging.js';
 
 export type Report = typeof reports.$inferSelect;
 export type NewReport = Omit<typeof reports.$inferInsert, 'id'>;
+export type WaitingTranscript = typeof waitingTranscripts.$inferSelect;
 
 export function createReportsRepository(db: Db) {
   const awaitingFor = db
@@ -119,6 +120,36 @@ export function createReportsRepository(db: Db) {
         .orderBy(desc(reports.id))
         .limit(page.limit)
         .all();
+    },
+
+    /** Voice reports still awaiting a transcript, received before `before`: past the wait, none will come. */
+    transcriptsOverdue(before: number, limit: number): Report[] {
+      return db
+        .select()
+        .from(reports)
+        .where(and(eq(reports.transcript, 'pending'), lt(reports.receivedAt, before)))
+        .limit(limit)
+        .all();
+    },
+
+    /** Sets a pending transcript to `none`; false when it was no longer pending (the transcript came first). */
+    giveUpTranscript(id: string): boolean {
+      return db.update(reports).set({ transcript: 'none' }).where(and(eq(reports.id, id), eq(reports.transcript, 'pending'))).run().changes === 1;
+    },
+
+    /** Keeps a transcript that came before its call's report; the first one kept for a call stays. */
+    keepWaitingTranscript(row: WaitingTranscript): void {
+      db.insert(waitingTranscripts).values(row).onConflictDoNothing().run();
+    },
+
+    /** The transcript kept for this call, removed as it is taken. */
+    takeWaitingTranscript(callSid: string): WaitingTranscript | undefined {
+      return db.delete(waitingTranscripts).where(eq(waitingTranscripts.callSid, callSid)).returning().get();
+    },
+
+    /** Drops transcripts kept since before `before` whose call never became a report. */
+    dropWaitingTranscripts(before: number): number {
+      return db.delete(waitingTranscripts).where(lt(waitingTranscripts.receivedAt, before)).run().changes;
     },
 
     /**

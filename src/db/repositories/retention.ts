@@ -207,7 +207,8 @@ export function createRetentionRepository(db: Db) {
 
     /**
      * Reports received before `cutoff` that still point at photos or recordings at the provider, once every one of
-     * them has been fetched (or refused): deleting them at the provider must never lose the only copy.
+     * them has been fetched (or refused): deleting them at the provider must never lose the only copy. Not while a
+     * transcript of the recording is awaited.
      */
     reportsWithMedia(cutoff: number, limit: number): Array<{ id: string; media: string[] }> {
       return db
@@ -218,6 +219,8 @@ export function createRetentionRepository(db: Db) {
             lt(reports.receivedAt, cutoff),
             sql`${reports.media} != '[]'`,
             sql`json_array_length(${reports.media}) <= (select count(*) from ${media} where ${media.reportId} = ${reports.id})`,
+            // Twilio transcribes the recording it holds: it stays until the transcript came or the wait is over.
+            sql`${reports.transcript} is not 'pending'`,
           ),
         )
         .limit(limit)

@@ -8,6 +8,7 @@ import { zipCentroid } from '../../geo/zips.js';
 import { HttpError, notFound } from '../errors.js';
 import { markMemberReachable } from '../../services/delivery-health.js';
 import { ImportError, importMembers } from '../../services/members-import.js';
+import { updateMemberInConsole } from '../../services/membership.js';
 import {
   committeeCreateBody,
   committeePatchBody,
@@ -141,9 +142,10 @@ export async function committeeRoutes(app: FastifyInstance, { deps }: { deps: De
       if (!member) throw notFound('no such member');
       const place = patch.zip ? zipCentroid(patch.zip) : null;
       if (patch.zip && !place) throw new HttpError(400, 'zip: unknown ZIP code');
-      const now = deps.now();
-      committees.updateMember(
-        member.id,
+      // Approving a pending member also texts them the welcome, once.
+      const updated = await updateMemberInConsole(
+        deps,
+        member,
         {
           ...(patch.role ? { role: patch.role } : {}),
           ...(patch.status ? { status: patch.status } : {}),
@@ -151,10 +153,8 @@ export async function committeeRoutes(app: FastifyInstance, { deps }: { deps: De
           ...(patch.onDuty !== undefined ? { onDuty: patch.onDuty } : {}),
           ...(patch.shifts !== undefined ? { shifts: patch.shifts && patch.shifts.length > 0 ? patch.shifts : null } : {}),
         },
-        now,
+        { userId: currentUser(request).id, requested: { ...patch } },
       );
-      audit.record('member.update', now, { actorUserId: currentUser(request).id, target: member.id, detail: { ...patch } });
-      const updated = committees.getMember(member.id);
       if (!updated) throw notFound('no such member');
       return { id: updated.id, role: updated.role, status: updated.status, zip: updated.zip, onDuty: updated.onDuty, shifts: updated.shifts, updatedAt: iso(updated.updatedAt) };
     },

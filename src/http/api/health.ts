@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Deps } from '../../deps.js';
 import { floodStatus } from '../../services/limits.js';
+import { incidentsNobodyToPage } from '../../services/paging.js';
 import { sendsHealth } from '../../services/send-health.js';
 import { PAUSE_KEY } from '../../services/sending.js';
 import { orTimeout } from '../../timeout.js';
@@ -29,10 +30,12 @@ export async function healthRoutes(app: FastifyInstance, { deps }: { deps: Deps 
     const [redis, sends, failedJobs] = await Promise.all([pingRedis(deps), sendsHealth(deps), failedJobsLastHour(deps)]);
     const paused = db === 'ok' ? deps.repos.systemState.get(PAUSE_KEY) : undefined;
     const flood = db === 'ok' ? floodView(floodStatus(deps, deps.now())) : { active: false as const };
+    const unpaged = db === 'ok' ? incidentsNobodyToPage(deps) : 0;
     const alarms: NonNullable<HealthView['alarms']> = [
       ...(paused ? [{ type: 'sending_paused' as const, code: String(paused['code']), since: String(paused['since']) }] : []),
       ...(sends?.failing ? [{ type: 'sends_failing' as const, calls: sends.calls, failed: sends.failed }] : []),
       ...(flood.active ? [{ type: 'flood' as const, ...flood }] : []),
+      ...(unpaged > 0 ? [{ type: 'nobody_to_page' as const, incidents: unpaged }] : []),
     ];
     const status = db === 'ok' && redis === 'ok' && !paused && !sends?.failing ? ('ok' as const) : ('degraded' as const);
     reply.status(db === 'ok' ? 200 : 503);

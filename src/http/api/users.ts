@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { User } from '../../db/repositories/users.js';
 import type { Deps } from '../../deps.js';
-import { rememberPagingLocale } from '../../services/paging.js';
+import { pageWaitingIncidents, rememberPagingLocale } from '../../services/paging.js';
 import { createUser, setPasswordFromLink, updateUser, UserError } from '../../services/users.js';
 import { HttpError } from '../errors.js';
 import {
@@ -46,6 +46,7 @@ export async function userRoutes(app: FastifyInstance, { deps }: { deps: Deps })
     }
     const user = users.findById(me.id) ?? me;
     if (locale) rememberPagingLocale(deps, user, locale);
+    if (phone || onDuty) await pageNowPageable(deps, request.log);
     return userView(user);
   });
 
@@ -58,7 +59,9 @@ export async function userRoutes(app: FastifyInstance, { deps }: { deps: Deps })
 
   api.patch('/api/users/:id', { preValidation: admin, schema: { params: idParams, body: userPatchBody, response: { 200: userSchema, ...errorResponses } } }, async (request) => {
     try {
-      return userView(updateUser(deps, currentUser(request).id, request.params.id, request.body));
+      const user = updateUser(deps, currentUser(request).id, request.params.id, request.body);
+      if (request.body.phone) await pageNowPageable(deps, request.log);
+      return userView(user);
     } catch (error) {
       return asHttpError(error);
     }
@@ -90,6 +93,11 @@ function userView(user: User): UserView {
     disabled: user.disabledAt !== null,
     createdAt: iso(user.createdAt),
   };
+}
+
+/** Someone became pageable: incidents nobody could be paged about are paged now, not at the next maintenance run. */
+async function pageNowPageable(deps: Deps, log: { warn(obj: object, message: string): void }): Promise<void> {
+  await pageWaitingIncidents(deps).catch((error: Error) => log.warn({ err: error.message }, 'waiting incidents not paged now; the maintenance run will'));
 }
 
 function asHttpError(error: unknown): never {

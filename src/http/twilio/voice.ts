@@ -70,7 +70,7 @@ export async function voiceRoutes(app: FastifyInstance, { deps }: { deps: Deps }
         const recording = recordingUrl && /^https?:\/\//.test(recordingUrl) ? recordingUrl : null;
         const seconds = duration !== undefined && /^\d+$/.test(duration) ? Number(duration) : null;
         const transcript = transcriptAwaited(deps.config, locale, { url: recording, seconds });
-        const reportId = fileVoiceReport(deps, { callSid: sid, from, locale, zip, recordingUrl: recording, flood: gate.flood, transcript });
+        const reportId = await fileVoiceReport(deps, { callSid: sid, from, locale, zip, recordingUrl: recording, flood: gate.flood, transcript });
         if (reportId) {
           await deps.queues.processReport(reportId).catch((error: Error) => request.log.warn({ err: error.message }, 'voice report not queued now; the reconciler will'));
         }

@@ -32,7 +32,7 @@ export function DrillForm() {
       if (place.trim()) {
         try {
           const found = await api.geocode(place.trim());
-          location = { lat: found.lat, lng: found.lng, label: found.label };
+          location = { lat: found.lat, lng: found.lng, label: found.label, precision: found.precision, ...(found.zip ? { zip: found.zip } : {}) };
         } catch {
           setMessage(t('place_not_found'));
           return;

@@ -15,6 +15,7 @@ export function PreviewPanel({ preview, busy, onSend, onCancel }: { preview: Pre
       ) : (
         <>
           <p class="recipients">{t('preview_recipients', { n: preview.recipients })}</p>
+          {preview.drillOptedOut > 0 && <p>{t('preview_drill_opted_out', { n: preview.drillOptedOut })}</p>}
           <ul>
             {preview.committees.map((c) => (
               <li key={c.id}>{t('preview_committee', { name: c.name, n: c.recipients })}</li>
