@@ -90,7 +90,7 @@ export function createDeps(config: Config, log: Logger, options: { now?: () => n
   // An 'error' listener keeps a Redis outage from crashing the process; health reports it instead.
   redis.on('error', (error: Error) => log.debug({ err: error.message }, 'redis connection error'));
   const queues = createQueues(redis, config.queuePrefix, { attempts: config.sms.sendAttempts, baseMs: config.sms.retryBaseMs }, {
-    batch: sendPacing(config.sms.ratePerSecond).batch,
+    batch: sendPacing(config.sms.ratePerSecond, config.twilio.maxInFlight).batch,
     priorities: (ids) => new Map(repos.messages.kindsOf(ids).map((row) => [row.id, sendPriority(row.kind, row.drill)])),
   });
   for (const queue of [queues.reports, queues.alerts, queues.send, queues.maintenance, queues.media]) {

@@ -10,12 +10,12 @@ import { batchSends } from './send-pacing.js';
 // Completed jobs are dropped at once: the SQLite ledger, not BullMQ, remembers what was done, and a freed job id
 // lets the reconciler queue the same row again if it must. Failed jobs are kept (a bounded number, for a while) so
 // that health can show them; a kept failed job holds its id, so whatever queues an id again removes it first.
-/** A delayed job on the maintenance queue: one incident's page (paging.ts); the periodic run is its safety net. */
-export const PAGE_JOB = 'page';
 /** How many failed jobs each queue keeps, and for how long (seconds). */
 export const KEEP_FAILED = { count: 1000, age: 7 * 24 * 3600 };
 /** How long a producer waits for Redis: a webhook must answer even while Redis is away. */
 const ADD_TIMEOUT_MS = 2000;
+/** A delayed job on the maintenance queue: one incident's page (paging.ts); the periodic run is its safety net. */
+export const PAGE_JOB = 'page';
 
 /**
  * BullMQ waits for a connection before adding. While Redis is known to be away the add is not even tried, and
@@ -70,13 +70,14 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
     for (const id of jobIds) lookup.zscore(queue.toKey('failed'), id);
     const scores = (await lookup.exec()) ?? [];
     await Promise.all(jobIds.filter((_, i) => scores[i]?.[1] != null).map((id) => queue.remove(id)));
-  };  /** Jobs queued again (the reconciler, a resume): a failed job of the same id is removed first. */
-  const requeue = <T>(queue: Queue<T>, jobs: Array<{ name: string; data: T; opts: { jobId: string } }>) =>
-    inTime(connection, async () => {
-      await dropFailed(queue, jobs.map((job) => job.opts.jobId));
-      // (The job shape is ours; BullMQ's name type cannot be resolved for a generic queue.)
-      return queue.addBulk(jobs as Parameters<Queue<T>['addBulk']>[0]);
-    });
+  };
+  /** Jobs queued again (the reconciler, a resume): a failed job of the same id is removed first. */
+  const addAgain = async <T>(queue: Queue<T>, jobs: Array<{ name: string; data: T; opts: { jobId: string } }>) => {
+    await dropFailed(queue, jobs.map((job) => job.opts.jobId));
+    // (The job shape is ours; BullMQ's name type cannot be resolved for a generic queue.)
+    return queue.addBulk(jobs as Parameters<Queue<T>['addBulk']>[0]);
+  };
+  const requeue = <T>(queue: Queue<T>, jobs: Array<{ name: string; data: T; opts: { jobId: string } }>) => inTime(connection, () => addAgain(queue, jobs));
 
   // Every send job has a priority: BullMQ runs jobs without one before all prioritized jobs. A job's id follows
   // from its rows, so the same batch queued twice (a retried fan-out) is one job.
@@ -88,10 +89,24 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
       opts: { jobId: sendJobId(job.messageIds), priority: job.priority },
     }));
   };
-  /** The rows that a send job still to run (or running) carries. */
+  /**
+   * The rows that send jobs still to run (or running) carry: a one-row job's id names its row; the batches' rows
+   * are read from their payloads, all in one round trip.
+   */
   const rowsInLiveSendJobs = async (): Promise<Set<string>> => {
-    const jobs = await send.getJobs([...LIVE_STATES]);
-    return new Set(jobs.flatMap((job) => (job?.data ? messageIdsOf(job.data) : [])));
+    const rows = new Set<string>();
+    const batches: string[] = [];
+    for (const jobId of await send.getRanges([...LIVE_STATES])) {
+      const row = rowOfSingleSend(jobId);
+      if (row) rows.add(row);
+      else batches.push(jobId);
+    }
+    const read = connection.pipeline();
+    for (const jobId of batches) read.hget(send.toKey(jobId), 'data');
+    for (const [, data] of batches.length > 0 ? ((await read.exec()) ?? []) : []) {
+      if (typeof data === 'string') for (const id of messageIdsOf(JSON.parse(data) as SendJob)) rows.add(id);
+    }
+    return rows;
   };
   const reportJob = (reportId: string) => ({ name: 'process', data: { reportId }, opts: { jobId: `report-${reportId}` } });
   const mediaJob = (reportId: string) => ({ name: 'fetch', data: { reportId }, opts: { jobId: `media-${reportId}` } });
@@ -130,7 +145,7 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
       inTime(connection, async () => {
         const live = await rowsInLiveSendJobs();
         const missing = messageIds.filter((id) => !live.has(id));
-        if (missing.length > 0) await requeue(send, sendJobs(missing));
+        if (missing.length > 0) await addAgain(send, sendJobs(missing));
         return missing.length;
       }),
     /** Jobs BullMQ marked failed (after their last attempt) at or after `since` (ms), across all queues. */
@@ -145,6 +160,12 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
   };
 }
 export type Queues = ReturnType<typeof createQueues>;
+
+/** The row of a one-row send job (`send-<id>`); null for a batch (`send-<first id>-<digest>`). */
+function rowOfSingleSend(jobId: string): string | null {
+  const rest = jobId.slice('send-'.length);
+  return rest.includes('-') ? null : rest;
+}
 
 /** One row: `send-<id>`, as before batches. More: the first row's id and a digest of all of them. */
 export function sendJobId(messageIds: string[]): string {

@@ -5,20 +5,15 @@
 // counts jobs, not messages, so with a rate set the batch is sized to what one limiter window admits.
 import type { WorkerOptions } from 'bullmq';
 
-/** Rows per send job without a rate limit: two claims and one mark a job, each a commit, are shared by this many. */
+/** Rows per send job at most: a job's claims are one commit, shared by this many rows. */
 export const SEND_BATCH = 100;
-/**
- * Rows a send worker works on at once across its jobs (the provider caps its own calls: TWILIO_MAX_IN_FLIGHT):
- * with full batches, two jobs, so that one's commits overlap the other's calls.
- */
-const IN_FLIGHT = 200;
 /** A window this long admits one limiter quota: bursts a tenth of the rate instead of the whole second's. */
 const WINDOW_MS = 100;
 
 export interface SendPacing {
   /** Ledger rows per send job. */
   batch: number;
-  /** Send jobs a worker runs at once: about IN_FLIGHT rows, and never fewer than 2 jobs. */
+  /** Send jobs a worker runs at once. */
   concurrency: number;
   limiter: WorkerOptions['limiter'];
 }
@@ -26,22 +21,23 @@ export interface SendPacing {
 /**
  * `ratePerSecond` 0 means no limit. Otherwise the limiter admits `max` jobs per `duration` and every full job is
  * `batch` messages, so messages per second = max × batch × 1000 / duration, exactly the rate asked for.
+ * `maxInFlight` is what the provider lets this process call at once (TWILIO_MAX_IN_FLIGHT): a worker never claims
+ * more rows than that, so no claimed row waits for its turn past its lease; and without a rate limit it runs two
+ * jobs of half that each, so that one's commits overlap the other's calls.
  */
-export function sendPacing(ratePerSecond: number): SendPacing {
-  if (ratePerSecond <= 0) return withConcurrency(SEND_BATCH, undefined);
+export function sendPacing(ratePerSecond: number, maxInFlight: number): SendPacing {
+  const most = Math.max(1, Math.min(SEND_BATCH, Math.floor(maxInFlight / 2)));
+  const pace = (batch: number, limiter: WorkerOptions['limiter']): SendPacing => ({ batch, concurrency: Math.max(1, Math.floor(maxInFlight / batch)), limiter });
+  if (ratePerSecond <= 0) return pace(most, undefined);
   // Rates that split into tenths of a second: one window's quota, in batches as large as divide it evenly.
   const perWindow = (ratePerSecond * WINDOW_MS) / 1000;
   if (perWindow >= 1 && Number.isInteger(perWindow)) {
-    const batch = largestDivisorUpTo(perWindow, SEND_BATCH);
-    return withConcurrency(batch, { max: perWindow / batch, duration: WINDOW_MS });
+    const batch = largestDivisorUpTo(perWindow, most);
+    return pace(batch, { max: perWindow / batch, duration: WINDOW_MS });
   }
   // Other rates: one message per job, counted per second (rates under 1/s stretch the window instead).
   const limiter = ratePerSecond >= 1 ? { max: Math.floor(ratePerSecond), duration: 1000 } : { max: 1, duration: Math.round(1000 / ratePerSecond) };
-  return withConcurrency(1, limiter);
-}
-
-function withConcurrency(batch: number, limiter: WorkerOptions['limiter']): SendPacing {
-  return { batch, concurrency: Math.max(2, Math.ceil(IN_FLIGHT / batch)), limiter };
+  return pace(1, limiter);
 }
 
 function largestDivisorUpTo(n: number, cap: number): number {

@@ -15,8 +15,8 @@ import { escalateVerifications } from '../services/verification.js';
 import { orTimeout } from '../timeout.js';
 import { cappedBackoff } from './backoff.js';
 import { workerConnection } from './connection.js';
-import { PAGE_JOB } from './queues.js';
 import { type AlertJob, type MediaJob, messageIdsOf, QUEUES, type ReportJob, type SendJob } from './names.js';
+import { PAGE_JOB } from './queues.js';
 import { sendPacing } from './send-pacing.js';
 
 export interface Workers {
@@ -51,7 +51,7 @@ export async function startWorkers(deps: Deps): Promise<Workers> {
     orGiveUp(deps, (job) => runBroadcast(deps, job.data), (job) => broadcastGaveUp(deps, job.data)),
     base(2),
   );
-  const pacing = sendPacing(deps.config.sms.ratePerSecond);
+  const pacing = sendPacing(deps.config.sms.ratePerSecond, deps.config.twilio.maxInFlight);
   const send = new Worker<SendJob>(
     QUEUES.send,
     orGiveUp(
@@ -71,7 +71,7 @@ export async function startWorkers(deps: Deps): Promise<Workers> {
     QUEUES.maintenance,
     // Each duty on its own: a provider outage that breaks the backfill must not stop the reconciler.
     async (job: Job<{ incidentId?: string }>) => {
-      if (job.name === PAGE_JOB) return pageIfUnopened(deps, String(job.data.incidentId));
+      if (job.name === PAGE_JOB) return job.data.incidentId ? pageIfUnopened(deps, job.data.incidentId) : undefined;
       const duties: Array<[string, () => unknown]> = [
         ['reconcile', () => reconcile(deps)],
         ['fetch media', () => requeueUnfetchedMedia(deps)],

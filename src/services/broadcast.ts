@@ -60,7 +60,7 @@ export async function runBroadcast(deps: BroadcastDeps, job: AlertJob): Promise<
       const row = earlier.get(message.dedupeKey);
       return row?.status === 'queued' ? [row.id] : [];
     });
-    queued += await queueSends(deps, [...again, ...written]);
+    queued += (await queueAgain(deps, again)) + (await queueSends(deps, written));
     // The send worker runs in this process too: a turn of the event loop for it before the next synchronous write.
     await nextTurn();
   }
@@ -72,7 +72,7 @@ export async function runBroadcast(deps: BroadcastDeps, job: AlertJob): Promise<
     return true;
   });
   if (!complete) return stopped(deps, incident.id, queued);
-  queued += await queueSends(deps, leftover);
+  queued += await queueAgain(deps, leftover);
   // After the alerts: reporters whose number is still held hear once that responders were alerted.
   if (job.kind === 'alert') await thankReporters(deps, incident.id);
   deps.events.incidentChanged(incident.id);
@@ -96,6 +96,11 @@ function stopped(deps: BroadcastDeps, incidentId: string, queued: number): numbe
 async function queueSends(deps: BroadcastDeps, ids: string[]): Promise<number> {
   if (ids.length > 0) await deps.queues.sendMessages(ids);
   return ids.length;
+}
+
+/** Rows an earlier run wrote: those still in a live send job are left to it. */
+async function queueAgain(deps: BroadcastDeps, ids: string[]): Promise<number> {
+  return ids.length > 0 ? deps.queues.requeueSends(ids) : 0;
 }
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));

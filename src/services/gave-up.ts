@@ -2,6 +2,7 @@
 // that the work was given up, so that the reconciler stops queuing it again and again.
 import type { Deps } from '../deps.js';
 import type { AlertJob } from '../queue/names.js';
+import { PAUSE_KEY } from './sending.js';
 
 type GaveUpDeps = Pick<Deps, 'repos' | 'now' | 'log'>;
 
@@ -21,5 +22,8 @@ export function broadcastGaveUp(deps: GaveUpDeps, job: AlertJob): void {
  * list can say whether it went out, and the reconciler has it looked up again.
  */
 export function sendGaveUp(deps: GaveUpDeps, messageId: string): void {
+  // While sending is paused (an account error, maybe in this very batch) a row waits for the resume, which queues
+  // it again: a batch whose other rows failed must not give it up.
+  if (deps.repos.systemState.get(PAUSE_KEY)) return;
   if (deps.repos.messages.markGaveUp(messageId, deps.now())) deps.log.error({ messageId }, 'send gave up after its last attempt');
 }

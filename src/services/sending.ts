@@ -1,7 +1,6 @@
 // Sends a batch of ledger rows. The row, not the job, decides: it is claimed (marked under way) before the provider
 // is called, and a row whose earlier attempt ended in doubt is looked up at the provider before it is sent again.
 import type { Contact } from '../db/repositories/contacts.js';
-import type { Incident } from '../db/repositories/incidents.js';
 import type { Claim, OutgoingMessage } from '../db/repositories/messages.js';
 import type { Deps } from '../deps.js';
 import type { IncidentStatus } from '../domain/types.js';
@@ -13,7 +12,8 @@ type SendDeps = Pick<Deps, 'repos' | 'sms' | 'now' | 'log' | 'queues' | 'config'
 
 /**
  * How long a claim holds: past it, the worker that claimed the row is presumed dead. A live worker holds a claim
- * for at most one lookup and one send, each bounded by the provider timeout.
+ * for at most one lookup and one send, each bounded by the provider timeout: it never claims more rows than the
+ * provider lets it call at once (send-pacing.ts), so no claimed row waits for a turn.
  */
 export function sendLeaseMs(providerTimeoutMs: number): number {
   return 2 * providerTimeoutMs + 10_000;
@@ -47,29 +47,13 @@ export async function sendMessages(deps: SendDeps, messageIds: string[], finalAt
   const lease = sendLeaseMs(deps.config.twilio.timeoutMs);
   const claims = await deps.writes.run(() => repos.messages.claimMany(messageIds, deps.now(), lease));
   const batch = readBatch(deps, claims);
-  // What the provider took is marked sent in one commit for the batch: one fsync instead of one a message. A crash
-  // before it leaves those rows `sending`, and they are looked up at the provider, never sent again blindly.
-  const accepted: Accepted[] = [];
-  const settled = await Promise.allSettled(claims.map((claim) => sendClaimed(deps, claim, batch, finalAttempt, accepted)));
-  await markSent(deps, accepted);
+  const settled = await Promise.allSettled(claims.map((claim) => sendClaimed(deps, claim, batch, finalAttempt)));
   // Open incident pages hear of the new delivery counts (coalesced by the publisher).
   const incidentIds = new Set(claims.flatMap((claim) => (claim.row?.incidentId ? [claim.row.incidentId] : [])));
   for (const incidentId of incidentIds) deps.events.incidentChanged(incidentId);
   const failure = settled.find((outcome) => outcome.status === 'rejected');
   if (failure) throw failure.reason;
   return settled.map((outcome) => (outcome as PromiseFulfilledResult<SendOutcome>).value);
-}
-
-/** One row, alone: see sendMessages. */
-export async function sendMessage(deps: SendDeps, messageId: string, finalAttempt: boolean): Promise<SendOutcome> {
-  const [outcome] = await sendMessages(deps, [messageId], finalAttempt);
-  return outcome ?? 'skipped';
-}
-
-/** A row the provider has: its message sid, to be marked sent. */
-interface Accepted {
-  row: OutgoingMessage;
-  sid: string;
 }
 
 /** What the claimed rows of a batch are sent with, read once for all of them. */
@@ -88,7 +72,7 @@ function readBatch(deps: SendDeps, claims: Claim[]): BatchReads {
   };
 }
 
-async function sendClaimed(deps: SendDeps, claim: Claim, batch: BatchReads, finalAttempt: boolean, accepted: Accepted[]): Promise<SendOutcome> {
+async function sendClaimed(deps: SendDeps, claim: Claim, batch: BatchReads, finalAttempt: boolean): Promise<SendOutcome> {
   const { repos } = deps;
   if (!claim.row) return 'skipped';
   if (!claim.claimed) return repos.messages.isFinal(claim.row.status) ? 'already' : 'busy';
@@ -107,7 +91,7 @@ async function sendClaimed(deps: SendDeps, claim: Claim, batch: BatchReads, fina
     }
     recordProviderCall(deps, 'ok');
     if (found) {
-      accepted.push({ row, sid: found });
+      await markSent(deps, row, found);
       return 'found';
     }
   }
@@ -137,33 +121,32 @@ async function sendClaimed(deps: SendDeps, claim: Claim, batch: BatchReads, fina
     return handleFailure(deps, row.id, row.contactId, error, finalAttempt);
   }
   recordProviderCall(deps, 'ok');
-  accepted.push({ row, sid });
+  await markSent(deps, row, sid);
   return 'sent';
 }
 
 /**
- * Marks the rows sent. An alert that went out while its incident was being closed (it was in flight, or in doubt)
- * must not miss the correction or the all clear: its follow-up row is written in the same transaction (the
- * closing one wrote rows only for alerts already handed over), so it is owed even if Redis is away right now.
+ * Marks the row sent as soon as the provider answers: its status callbacks find it by the provider's id. The
+ * commit is lazy (rows that finish together share it, without an fsync of their own): lost in a power cut, the row
+ * would stay `sending` and be found at the provider, never sent twice. An alert that went out while its incident
+ * was being closed (it was in flight, or in doubt) must not miss the correction or the all clear: its follow-up
+ * row is written in the same transaction (the closing one wrote rows only for alerts already handed over).
  */
-async function markSent(deps: SendDeps, accepted: Accepted[]): Promise<void> {
-  if (accepted.length === 0) return;
+async function markSent(deps: SendDeps, row: OutgoingMessage, sid: string): Promise<void> {
   const sentAt = deps.now();
-  const followUps = await deps.writes.run(() => {
-    const incidents = new Map<string, Incident | undefined>();
-    const incidentOf = (id: string) => (incidents.has(id) ? incidents.get(id) : incidents.set(id, deps.repos.incidents.get(id)).get(id));
-    return accepted.flatMap(({ row, sid }) => {
+  const followUps = await deps.writes.run(
+    () => {
       deps.repos.messages.markSent(row.id, sid, sentAt);
       if (row.kind !== 'alert' || !row.incidentId) return [];
-      const incident = incidentOf(row.incidentId);
+      const incident = deps.repos.incidents.get(row.incidentId);
       const kind = incident ? closingFollowUp(incident) : null;
       return incident && kind ? planClosingFollowUp(deps, incident, kind, sentAt, [row.contactId]) : [];
-    });
-    // Lazy: lost in a power cut, the rows would stay `sending` and be found at the provider, never sent twice.
-  }, { lazy: true });
+    },
+    { lazy: true },
+  );
   if (followUps.length === 0) return;
   await deps.queues.sendMessages(followUps).catch((error: Error) => {
-    deps.log.warn({ err: error.message }, 'follow-up for a late alert not queued now; the reconciler will');
+    deps.log.warn({ err: error.message, incidentId: row.incidentId }, 'follow-up for a late alert not queued now; the reconciler will');
   });
 }
 

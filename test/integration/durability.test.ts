@@ -3,7 +3,9 @@
 import { once } from 'node:events';
 import type { Job } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
+import { messageIdsOf } from '../../src/queue/names.js';
 import { startWorkers, type Workers } from '../../src/queue/workers.js';
+import { runBroadcast } from '../../src/services/broadcast.js';
 import { GRACE_MS, reconcile } from '../../src/services/maintenance.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import { committeeWithMembers, MISSION_ZIPS, reportIncident } from '../support/scenario.js';
@@ -160,4 +162,54 @@ describe('durability', () => {
     expect(rounds).toEqual([1, 1, 0, 0]);
     expect((await dispatcher.get(`/api/incidents/${id}`)).json().alerts.alert).toEqual({ unknown: 1 });
   }, 60_000);
+
+  it('the reconciler leaves rows that a waiting send job carries to it, and queues them again once the job is lost', async () => {
+    const clock = new TestClock();
+    const s = (system = await startSystem({ clock }));
+    const dispatcher = await s.login();
+    await committeeWithMembers(s, dispatcher, { name: 'Mission', area: MISSION_ZIPS }, members);
+    const id = await reportIncident(s, dispatcher, reporter, 'raid at the bakery 94110');
+    // No workers: the fan-out's send job waits in Redis.
+    await s.workers?.close();
+    expect((await dispatcher.post(`/api/incidents/${id}/confirm`, {})).statusCode).toBe(202);
+    await runBroadcast(s.deps, { incidentId: id, kind: 'alert' });
+    const waiting = await s.deps.queues.send.getJobs(['prioritized', 'waiting']);
+    expect(waiting).toHaveLength(1);
+    expect(messageIdsOf(waiting[0]!.data)).toHaveLength(members.length);
+
+    // Every row is still `queued`, but its job exists: nothing is queued twice.
+    clock.advance(GRACE_MS + 1);
+    expect((await reconcile(s.deps)).sends).toBe(0);
+    expect(await s.deps.queues.send.getJobs(['prioritized', 'waiting'])).toHaveLength(1);
+
+    // Redis loses the job: the reconciler queues the rows again, and the workers send each once.
+    await s.deps.queues.send.obliterate({ force: true });
+    expect((await reconcile(s.deps)).sends).toBe(members.length);
+    workers = await startWorkers(s.deps);
+    await s.twilio.waitForSent(members.length);
+    await s.idle();
+    expect(s.twilio.sent.map((m) => m.to).sort()).toEqual(members);
+  });
+
+  it('a batch whose last attempt fails keeps the rows that an account error left waiting, and the resume sends them', async () => {
+    const s = (system = await startSystem({ env: { SMS_SEND_ATTEMPTS: '1' } }));
+    const dispatcher = await s.login();
+    await committeeWithMembers(s, dispatcher, { name: 'Mission', area: MISSION_ZIPS }, members);
+    const id = await reportIncident(s, dispatcher, reporter, 'raid at the bakery 94110');
+    // In one batch: one member's send meets an account error (sending pauses), another's answer is lost (in doubt,
+    // so the job fails its only attempt).
+    s.twilio.failFor(members[0]!, { status: 401, code: 20003 });
+    s.twilio.failFor(members[1]!, { kind: 'accepted-garbled' });
+    expect((await dispatcher.post(`/api/incidents/${id}/confirm`, {})).statusCode).toBe(202);
+    await s.idle();
+    expect(await s.deps.queues.send.getFailedCount()).toBe(1);
+    const statusOf = (to: string) => s.deps.repos.messages.ofIncident(id).find((row) => row.contactId === s.deps.repos.contacts.findByPhone(to)?.id)?.status;
+    expect(statusOf(members[0]!)).toBe('queued');
+
+    s.twilio.failFor(members[0]!, null);
+    expect((await dispatcher.post('/api/sending/resume', {})).statusCode).toBe(200);
+    await s.idle();
+    expect(s.twilio.sent.filter((m) => m.to === members[0])).toHaveLength(1);
+    expect(statusOf(members[0]!)).toBe('sent');
+  });
 });

@@ -1,7 +1,7 @@
 // Provider faults: what is retried, what is not, what pauses sending, and that nobody gets a message twice.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runBroadcast } from '../../src/services/broadcast.js';
-import { sendMessage } from '../../src/services/sending.js';
+import { sendMessages } from '../../src/services/sending.js';
 import { committeeWithMembers, MISSION_ZIPS, reportIncident } from '../support/scenario.js';
 import { type ApiClient, startSystem, TestClock, type TestSystem } from '../support/system.js';
 
@@ -154,15 +154,15 @@ describe('sending alerts through the provider', () => {
     let resume = () => {};
     const stalled = new Promise<void>((resolve) => (resume = resolve));
     const stallingWrites = { run: async <T>(work: () => T): Promise<T> => (await stalled, system.deps.writes.run(work)) };
-    const runB = sendMessage({ ...system.deps, writes: stallingWrites }, row!.id, false);
+    const runB = sendMessages({ ...system.deps, writes: stallingWrites }, [row!.id], false);
     // Run A sends; the provider accepts the message but its answer is lost: the row is left in doubt.
     system.twilio.failNext(1, { kind: 'accepted-garbled' });
-    await expect(sendMessage(system.deps, row!.id, false)).rejects.toThrow();
+    await expect(sendMessages(system.deps, [row!.id], false)).rejects.toThrow();
     expect(system.deps.repos.messages.get(row!.id)?.status).toBe('unknown');
     resume();
 
     // B finds A's message at the provider instead of sending it again.
-    expect(await runB).toBe('found');
+    expect(await runB).toEqual(['found']);
     expect(system.twilio.sent.filter((m) => m.to === members[0])).toHaveLength(1);
     expect(system.deps.repos.messages.get(row!.id)?.status).toBe('sent');
   });

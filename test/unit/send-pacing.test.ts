@@ -1,35 +1,39 @@
 import { describe, expect, it } from 'vitest';
 import { batchSends, LEAD_BATCH, SEND_BATCH, sendPacing } from '../../src/queue/send-pacing.js';
 
+const IN_FLIGHT = 200; // TWILIO_MAX_IN_FLIGHT's default
+
 /** Messages per second the limiter admits when every job is full. */
 const rateOf = (pacing: ReturnType<typeof sendPacing>) =>
   pacing.limiter ? (pacing.limiter.max * pacing.batch * 1000) / pacing.limiter.duration : Infinity;
 
 describe('send pacing', () => {
-  it('without a rate limit, sends go in batches with no limiter', () => {
-    expect(sendPacing(0)).toMatchObject({ batch: SEND_BATCH, limiter: undefined });
+  it('without a rate limit, sends go in batches, two jobs at a time, with no limiter', () => {
+    expect(sendPacing(0, IN_FLIGHT)).toEqual({ batch: SEND_BATCH, concurrency: 2, limiter: undefined });
   });
 
   it.each([100, 10, 30, 1000, 250, 370, 1010, 5, 15, 1, 0.5])('SMS_RATE_PER_SECOND=%s is exactly the rate the limiter admits', (rate) => {
-    const pacing = sendPacing(rate);
+    const pacing = sendPacing(rate, IN_FLIGHT);
     expect(rateOf(pacing)).toBeCloseTo(rate, 9);
     expect(pacing.batch).toBeGreaterThanOrEqual(1);
     expect(pacing.batch).toBeLessThanOrEqual(SEND_BATCH);
   });
 
   it('a rate is admitted in tenths of a second where it divides into them, in bursts no larger than a tenth', () => {
-    expect(sendPacing(100)).toMatchObject({ batch: 10, limiter: { max: 1, duration: 100 } });
-    expect(sendPacing(1000)).toMatchObject({ batch: 100, limiter: { max: 1, duration: 100 } });
-    expect(sendPacing(3000)).toMatchObject({ batch: 100, limiter: { max: 3, duration: 100 } });
-    expect(sendPacing(370)).toMatchObject({ batch: 37, limiter: { max: 1, duration: 100 } });
+    expect(sendPacing(100, IN_FLIGHT)).toMatchObject({ batch: 10, limiter: { max: 1, duration: 100 } });
+    expect(sendPacing(1000, IN_FLIGHT)).toMatchObject({ batch: 100, limiter: { max: 1, duration: 100 } });
+    expect(sendPacing(3000, IN_FLIGHT)).toMatchObject({ batch: 100, limiter: { max: 3, duration: 100 } });
+    expect(sendPacing(370, IN_FLIGHT)).toMatchObject({ batch: 37, limiter: { max: 1, duration: 100 } });
     // 101 a tenth is a prime over the largest batch: one message a job.
-    expect(sendPacing(1010)).toMatchObject({ batch: 1, limiter: { max: 101, duration: 100 } });
+    expect(sendPacing(1010, IN_FLIGHT)).toMatchObject({ batch: 1, limiter: { max: 101, duration: 100 } });
   });
 
-  it('works on about two hundred rows at once whatever the batch, in at least two jobs', () => {
-    expect(sendPacing(0).concurrency * sendPacing(0).batch).toBeGreaterThanOrEqual(200);
-    expect(sendPacing(0).concurrency).toBeGreaterThanOrEqual(2);
-    expect(sendPacing(5).concurrency).toBe(200);
+  it.each([200, 20, 7, 1])('a worker never claims more rows than the provider may call at once (TWILIO_MAX_IN_FLIGHT=%s)', (maxInFlight) => {
+    for (const rate of [0, 10, 100, 1000, 5]) {
+      const { batch, concurrency } = sendPacing(rate, maxInFlight);
+      expect(batch * concurrency).toBeLessThanOrEqual(maxInFlight);
+      expect(concurrency).toBeGreaterThanOrEqual(1);
+    }
   });
 
   it('the first job of a list is small, so that the nearest alerts leave at once', () => {

@@ -100,7 +100,8 @@ export function createMessagesRepository(db: Db) {
         return ids.map((id): Claim => {
           const row = rows.get(id);
           if (!row) return { claimed: false, row: undefined };
-          return { claimed: claimRow.run({ id, now, staleBefore: now - leaseMs }).changes === 1, row } as Claim;
+          const won = claimRow.run({ id, now, staleBefore: now - leaseMs }).changes === 1;
+          return won ? { claimed: true, row } : { claimed: false, row };
         });
       })();
     },
