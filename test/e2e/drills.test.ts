@@ -76,6 +76,7 @@ describe('drills in the console', () => {
     expect(preview).toContain('DRILL: ');
     expect(preview).toContain(`${MEMBERS.length} `);
     expect(preview).toContain('Left out because they turned off drill messages (DRILLS OFF): 1.');
+    await screenshots(page, 'drill-preview');
     expect(system.twilio.sent.length).toBe(before);
     await page.getByRole('button', { name: 'Send alert' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toBe('Alert released.');
