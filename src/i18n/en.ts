@@ -82,7 +82,7 @@ export const en = {
   drill_prefix: 'DRILL: ',
   correction: '{drill}CORRECTION {code}: the alert for {place} was a false alarm. Do not go.',
   all_clear: '{drill}ALL CLEAR {code}: the situation at {place} is over. Thank you for being there.',
-  stand_down: '{drill}STAND DOWN {code}: the report at {place} was dismissed. No need to check it.',
+  stand_down: '{drill}STAND DOWN {code}: the report at {place} is closed. No need to check it.',
   update: '{drill}UPDATE {code}: {text}',
   correction_duplicate: '{drill}CORRECTION {code}: duplicate of {other}, the same raid. Follow {other} for news.',
   correction_repeat: '{drill}CORRECTION {code}: a duplicate of a raid already alerted, not a new one. Follow the first alert.',

@@ -86,7 +86,7 @@ export const es: Record<MessageKey, string> = {
   drill_prefix: 'SIMULACRO: ',
   correction: '{drill}CORRECCIÓN {code}: la alerta en {place} fue una falsa alarma. No vaya.',
   all_clear: '{drill}TODO DESPEJADO {code}: la situación en {place} terminó. Gracias por estar presente.',
-  stand_down: '{drill}CANCELADO {code}: el reporte en {place} fue descartado. No hace falta verificarlo.',
+  stand_down: '{drill}CANCELADO {code}: el reporte en {place} fue cerrado. No hace falta verificarlo.',
   update: '{drill}ACTUALIZACIÓN {code}: {text}',
   correction_duplicate: '{drill}CORRECCIÓN {code}: duplicado de {other}, la misma redada. Siga {other} para novedades.',
   correction_repeat: '{drill}CORRECCIÓN {code}: duplicado de una redada ya avisada, no es nueva. Siga la primera alerta.',

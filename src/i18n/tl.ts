@@ -84,7 +84,7 @@ export const tl: Record<MessageKey, string> = {
   drill_prefix: 'PAGSASANAY: ',
   correction: '{drill}CORRECTION {code}: false alarm po ang alert sa {place}. Huwag nang pumunta.',
   all_clear: '{drill}ALL CLEAR {code}: tapos na ang sitwasyon sa {place}. Salamat sa pagpunta ninyo.',
-  stand_down: '{drill}HINDI NA KAILANGAN {code}: na-dismiss ang report sa {place}. Hindi na kailangang i-check.',
+  stand_down: '{drill}HINDI NA KAILANGAN {code}: sarado na ang report sa {place}. Hindi na kailangang i-check.',
   update: '{drill}UPDATE {code}: {text}',
   correction_duplicate: '{drill}CORRECTION {code}: duplicate ng {other}, iisang raid lang. Sundan ang {other} para sa balita.',
   correction_repeat: '{drill}CORRECTION {code}: duplicate ito ng raid na na-alert na, hindi bago. Sundan ang unang alert.',

@@ -1,14 +1,14 @@
 // How sends are cut into jobs and paced. Pure.
 //
-// A send job carries a batch of ledger rows: one BullMQ job per message cost more than the provider call itself
-// (two Redis scripts, a lock, a payload), and a fan-out of 10,000 spent most of its time on them. BullMQ's limiter
-// counts jobs, not messages, so with a rate set the batch is sized to what one limiter window admits.
+// Without a rate limit a send job carries a batch of ledger rows: one BullMQ job per message cost more than the
+// provider call itself (two Redis scripts, a lock, a payload), and a fan-out of 10,000 spent most of its time on
+// them. With a rate limit every job is one row: BullMQ's limiter counts jobs, and a batch retried for the few rows
+// a 429 sent back would take a whole batch's share of the rate (under a 429 storm the rate would collapse); the
+// rate bounds the work anyway.
 import type { WorkerOptions } from 'bullmq';
 
 /** Rows per send job at most: a job's claims are one commit, shared by this many rows. */
 export const SEND_BATCH = 100;
-/** A window this long admits one limiter quota: bursts a tenth of the rate instead of the whole second's. */
-const WINDOW_MS = 100;
 
 export interface SendPacing {
   /** Ledger rows per send job. */
@@ -19,30 +19,23 @@ export interface SendPacing {
 }
 
 /**
- * `ratePerSecond` 0 means no limit. Otherwise the limiter admits `max` jobs per `duration` and every full job is
- * `batch` messages, so messages per second = max × batch × 1000 / duration, exactly the rate asked for.
- * `maxInFlight` is what the provider lets this process call at once (TWILIO_MAX_IN_FLIGHT): a worker never claims
- * more rows than that, so no claimed row waits for its turn past its lease; and without a rate limit it runs two
- * jobs of half that each, so that one's commits overlap the other's calls.
+ * `ratePerSecond` 0 means no limit. `maxInFlight` is what the provider lets this process call at once
+ * (TWILIO_MAX_IN_FLIGHT): a worker never claims more rows than that, so no claimed row waits for its turn past its
+ * lease; and without a rate limit it runs two jobs of half that each, so that one's commits overlap the other's calls.
  */
 export function sendPacing(ratePerSecond: number, maxInFlight: number): SendPacing {
-  const most = Math.max(1, Math.min(SEND_BATCH, Math.floor(maxInFlight / 2)));
-  const pace = (batch: number, limiter: WorkerOptions['limiter']): SendPacing => ({ batch, concurrency: Math.max(1, Math.floor(maxInFlight / batch)), limiter });
-  if (ratePerSecond <= 0) return pace(most, undefined);
-  // Rates that split into tenths of a second: one window's quota, in batches as large as divide it evenly.
-  const perWindow = (ratePerSecond * WINDOW_MS) / 1000;
-  if (perWindow >= 1 && Number.isInteger(perWindow)) {
-    const batch = largestDivisorUpTo(perWindow, most);
-    return pace(batch, { max: perWindow / batch, duration: WINDOW_MS });
+  if (ratePerSecond <= 0) {
+    const batch = Math.max(1, Math.min(SEND_BATCH, Math.floor(maxInFlight / 2)));
+    return { batch, concurrency: Math.max(1, Math.floor(maxInFlight / batch)), limiter: undefined };
   }
-  // Other rates: one message per job, counted per second (rates under 1/s stretch the window instead).
-  const limiter = ratePerSecond >= 1 ? { max: Math.floor(ratePerSecond), duration: 1000 } : { max: 1, duration: Math.round(1000 / ratePerSecond) };
-  return pace(1, limiter);
+  return { batch: 1, concurrency: maxInFlight, limiter: rateLimit(ratePerSecond) };
 }
 
-function largestDivisorUpTo(n: number, cap: number): number {
-  for (let d = Math.min(n, cap); d > 1; d--) if (n % d === 0) return d;
-  return 1;
+/** BullMQ's limiter is global across workers of a queue; rates under 1/s stretch the window instead. */
+function rateLimit(perSecond: number): NonNullable<WorkerOptions['limiter']> {
+  // Tenths of a second where the rate allows: the same average, in bursts a tenth the size.
+  if (perSecond >= 10 && Number.isInteger(perSecond / 10)) return { max: perSecond / 10, duration: 100 };
+  return perSecond >= 1 ? { max: Math.floor(perSecond), duration: 1000 } : { max: 1, duration: Math.round(1000 / perSecond) };
 }
 
 /** The first job of a list carries at most this many rows: the nearest members' alerts start without waiting for a whole batch. */

@@ -228,7 +228,7 @@ describe('stand-down', () => {
     const { code } = (await ana.post(`/api/incidents/${id}/dismiss`, { reason: 'false' })).json() as { code: string };
     await system.twilio.waitForSent(before + 1);
     await system.idle();
-    expect(sentTo(before, VERIFIER)).toEqual([`STAND DOWN ${code}: the report at ZIP 94110 was dismissed. No need to check it.`]);
+    expect(sentTo(before, VERIFIER)).toEqual([`STAND DOWN ${code}: the report at ZIP 94110 is closed. No need to check it.`]);
     expect(system.twilio.sent.length - before).toBe(1);
     // Nothing but the stand-down came of the dismissal (the VERIFY request itself aside).
     expect(system.deps.repos.messages.ofIncident(id).map((m) => m.kind).filter((k) => k !== 'verify_request')).toEqual(['stand_down']);
@@ -286,8 +286,8 @@ describe('expiry', () => {
     await system.twilio.waitForSent(before + 2);
     await system.idle();
     expect((await ana.get(`/api/incidents/${id}`)).json()).toMatchObject({ status: 'expired' });
-    expect(sentTo(before, VERIFIER)).toEqual([`STAND DOWN ${code}: the report at ZIP 94110 was dismissed. No need to check it.`]);
-    expect(sentTo(before, SPANISH_VERIFIER)).toEqual([`CANCELADO ${code}: el reporte en ZIP 94110 fue descartado. No hace falta verificarlo.`]);
+    expect(sentTo(before, VERIFIER)).toEqual([`STAND DOWN ${code}: the report at ZIP 94110 is closed. No need to check it.`]);
+    expect(sentTo(before, SPANISH_VERIFIER)).toEqual([`CANCELADO ${code}: el reporte en ZIP 94110 fue cerrado. No hace falta verificarlo.`]);
     expect(system.twilio.sent.length - before).toBe(2);
     // Verification stopped with it, and a later run stands nobody down twice.
     expect(system.deps.repos.incidents.get(id)?.verifyNextAt).toBeNull();
