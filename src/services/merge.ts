@@ -15,7 +15,7 @@ import { requestVerification } from './verification.js';
 /** How far along an open incident is: a merge keeps the more advanced of the two (confirmed wins). */
 const PROGRESS: Partial<Record<IncidentStatus, number>> = { new: 0, verifying: 1, confirmed: 2 };
 
-export type MergeResult = { result: 'done'; into: Incident } | { result: 'not_found' | 'same' | 'merged' | 'closed' };
+export type MergeResult = { result: 'done'; into: Incident } | { result: 'not_found' | 'same' | 'merged' | 'closed' | 'drill' };
 
 /**
  * `from` becomes part of `into`: its reports, approvals and roll-call answers move; `into` keeps the more advanced
@@ -33,6 +33,8 @@ export async function mergeIncidents(deps: FollowThroughDeps, fromId: string, in
     if (from.id === into.id) return { result: 'same' };
     if (from.mergedIntoId || into.mergedIntoId) return { result: 'merged' };
     if (!OPEN_STATUSES.includes(from.status) || !OPEN_STATUSES.includes(into.status)) return { result: 'closed' };
+    // A real raid's reports must never disappear into a drill, nor a drill's rehearsal reach real responders.
+    if (from.drill !== into.drill) return { result: 'drill' };
 
     const alreadyAlerted = new Set(alertedContacts(deps.repos, into.id));
     const onlyFrom = alertedContacts(deps.repos, from.id).filter((contactId) => !alreadyAlerted.has(contactId));

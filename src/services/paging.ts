@@ -112,10 +112,25 @@ export async function pageWaitingIncidents(deps: PagingDeps): Promise<number> {
   return paged;
 }
 
-/** For health: incidents due a page that nobody can get (nobody on duty with a phone); 0 while someone can. */
-export function incidentsNobodyToPage(deps: Pick<Deps, 'repos' | 'config' | 'now'>): number {
-  if (deps.repos.dispatcherPaging.onDutyWithPhone().length > 0) return 0;
+/**
+ * For health: incidents due a page that nobody can get (nobody on duty with a phone that takes SMS: a number that
+ * sent STOP is nobody to page, as pagesFor has it); 0 while someone can.
+ */
+export function incidentsNobodyToPage(deps: Pick<Deps, 'repos' | 'config' | 'now' | 'vault' | 'log'>): number {
+  if (deps.repos.dispatcherPaging.onDutyWithPhone().some((user) => canBePaged(deps, user))) return 0;
   return deps.repos.dispatcherPaging.unopened(deps.now() - afterMs(deps)).length;
+}
+
+/** Whether this user's number can get a page: read only, nothing created (health asks this on every call). */
+function canBePaged(deps: Pick<Deps, 'repos' | 'vault' | 'log'>, user: User): boolean {
+  if (!user.phoneEnc) return false;
+  try {
+    const contact = deps.repos.contacts.findByPhone(deps.vault.decrypt(user.phoneEnc));
+    return !contact || contact.stoppedAt === null;
+  } catch (error) {
+    deps.log.warn({ err: (error as Error).message, userId: user.id }, "a console user's phone number could not be read");
+    return false;
+  }
 }
 
 function afterMs(deps: Pick<Deps, 'config'>): number {

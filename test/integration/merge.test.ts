@@ -188,15 +188,19 @@ describe('split, with a verifier on duty', () => {
     expect(system.twilio.sent.filter((m) => m.to === RESPONDER && m.body.includes(created.code))).toEqual([]);
   });
 
-  it('item 6: a report split off a drill stays in a drill, and a drill is never sent to verifiers', async () => {
-    const { id, school } = await twoReports();
-    const drill = (await ana.post('/api/drills', { location: { lat: 37.7599, lng: -122.4148, label: 'Drill at the bakery' }, kind: 'worksite' })).json() as { id: string };
-    expect((await ana.post(`/api/incidents/${id}/merge`, { into: drill.id })).statusCode).toBe(200);
-    const split = await ana.post(`/api/reports/${school}/split`, {});
-    expect(split.statusCode).toBe(201);
-    const created = split.json() as { code: string; status: string; drill: boolean };
-    await system.idle();
-    expect(created).toMatchObject({ drill: true, status: 'new' });
-    expect(verifyRequests(created.code)).toEqual([]);
+  it('item 6: a drill and a real incident cannot be merged, either way: the real reports stay where responders see them', async () => {
+    const { id } = await twoReports();
+    const drill = (await ana.post('/api/drills', { location: { lat: 37.7599, lng: -122.4148, label: 'Drill at the bakery' }, kind: 'worksite' })).json() as { id: string; code: string };
+    for (const [from, into] of [
+      [id, drill.id],
+      [drill.id, id],
+    ]) {
+      const answer = await ana.post(`/api/incidents/${from}/merge`, { into });
+      expect(answer.statusCode).toBe(409);
+      expect(answer.json().error).toContain(`${drill.code} is a drill`);
+    }
+    const real = (await ana.get(`/api/incidents/${id}`)).json() as { mergedIntoId: string | null; reports: unknown[] };
+    expect(real.reports).toHaveLength(2);
+    expect(verifyRequests(drill.code)).toEqual([]);
   });
 });

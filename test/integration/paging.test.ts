@@ -213,6 +213,21 @@ describe('paging dispatchers', () => {
     await due();
     expect(sentSince(before)).toHaveLength(1);
   });
+
+  it('item 1: a dispatcher whose number sent STOP is nobody to page: health says so, and START makes them pageable again', async () => {
+    expect((await system.sms(ANA, 'STOP')).statusCode).toBe(200);
+    const id = await newIncident(UNPLACED_REPORT.replace('aqui', 'aqui en la fabrica'));
+    const before = system.twilio.sent.length;
+    clock.advance(5 * 60_000);
+    await due();
+    expect(sentSince(before)).toEqual([]);
+    expect((await ana.get('/api/health')).json().alarms).toContainEqual({ type: 'nobody_to_page', incidents: 1 });
+
+    expect((await system.sms(ANA, 'START')).statusCode).toBe(200);
+    expect((await ana.get('/api/health')).json().alarms).not.toContainEqual(expect.objectContaining({ type: 'nobody_to_page' }));
+    await due();
+    expect(pagesAbout(codeOf(id)).map((m) => m.to)).toEqual([ANA]);
+  });
 });
 
 describe('paging on time: a delayed job per new incident (PAGE_AFTER_SECONDS=2)', () => {

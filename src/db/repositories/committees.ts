@@ -31,7 +31,7 @@ const reachableColumns = {
 };
 
 /** Active members of these committees whose number can get SMS (to be joined with their contacts). */
-function reachableIn(committeeIds: string[]) {
+export function reachableIn(committeeIds: string[]) {
   return and(inArray(members.committeeId, committeeIds), eq(members.status, 'active'), isNull(contacts.stoppedAt), isNull(contacts.unreachableAt));
 }
 

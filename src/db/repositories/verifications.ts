@@ -5,6 +5,7 @@ import type { MemberRole, WeeklyShift } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
 import { contacts, incidents, members, releaseApprovals, users, verificationRequests } from '../schema.js';
+import { reachableIn } from './committees.js';
 import type { Incident } from './incidents.js';
 
 export type VerificationRequest = typeof verificationRequests.$inferSelect;
@@ -118,16 +119,7 @@ export function createVerificationsRepository(db: Db) {
         })
         .from(members)
         .innerJoin(contacts, eq(members.contactId, contacts.id))
-        .where(
-          and(
-            inArray(members.committeeId, committeeIds),
-            inArray(members.role, roles),
-            eq(members.status, 'active'),
-            isNull(contacts.stoppedAt),
-            isNull(contacts.unreachableAt),
-            isNotNull(contacts.phoneEnc),
-          ),
-        )
+        .where(and(reachableIn(committeeIds), inArray(members.role, roles), isNotNull(contacts.phoneEnc)))
         .all();
     },
 

@@ -97,6 +97,8 @@ export async function followThroughRoutes(app: FastifyInstance, { deps }: { deps
           throw new HttpError(409, `${from.mergedIntoId ? from.code : into.code} was already merged into another incident`);
         case 'closed':
           throw new HttpError(409, `only open incidents can be merged: ${from.code} is ${from.status}, ${into.code} is ${into.status}`);
+        case 'drill':
+          throw new HttpError(409, `a drill and a real incident cannot be merged: ${from.drill ? from.code : into.code} is a drill`);
         default:
           throw notFound('no such incident');
       }
