@@ -22,7 +22,8 @@ export interface CorroboratingReport {
 }
 
 /** Only a place read precisely says two people saw the same spot: a ZIP or a city says little. */
-const PRECISE: ReadonlySet<Precision> = new Set(['point', 'address', 'intersection', 'place']);
+export const CORROBORATING_PRECISIONS: readonly Precision[] = ['point', 'address', 'intersection', 'place'];
+const PRECISE: ReadonlySet<Precision> = new Set(CORROBORATING_PRECISIONS);
 
 /**
  * The most distinct non-flood reporters found together: within `meters` of one report and within `minutes` after

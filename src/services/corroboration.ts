@@ -6,15 +6,7 @@ import { corroborationPriority } from '../domain/corroboration.js';
 export function applyCorroboration(deps: Pick<Deps, 'repos' | 'config'>, incidentId: string, now: number): void {
   const incident = deps.repos.incidents.get(incidentId);
   if (!incident) return;
-  const reports = deps.repos.reports.ofIncident(incidentId).map((r) => ({
-    reporter: r.reporterToken,
-    flood: r.flood,
-    lat: r.lat,
-    lng: r.lng,
-    precision: r.precision,
-    receivedAt: r.receivedAt,
-  }));
-  const priority = corroborationPriority(reports, deps.config.corroboration);
+  const priority = corroborationPriority(deps.repos.reports.corroborating(incidentId), deps.config.corroboration);
   if (priority === incident.priority) return;
   deps.repos.incidents.update(incidentId, { priority }, now);
   if (incident.priority === 0 && priority > 0) deps.repos.incidents.addEvent(incidentId, 'corroborated', now, { reporters: priority });

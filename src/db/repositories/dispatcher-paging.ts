@@ -1,6 +1,6 @@
 // Paging dispatchers by SMS: which incidents are due a page or a stale reminder, who is on duty with a phone, and
 // the once-only marks (a compare-and-set, so several workers never page twice).
-import { and, eq, inArray, isNotNull, isNull, lte } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import { UNCONFIRMED_STATUSES } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { incidents, users } from '../schema.js';
@@ -8,6 +8,12 @@ import type { Incident } from './incidents.js';
 import type { User } from './users.js';
 
 export function createDispatcherPagingRepository(db: Db) {
+  // Asked for every processed report (its incident's page is scheduled while nobody opened it).
+  const unopenedById = db
+    .select()
+    .from(incidents)
+    .where(and(unopenedAndUnpaged(), eq(incidents.id, sql.placeholder('id'))))
+    .prepare();
   return {
     /**
      * Open unconfirmed incidents created at or before `cutoff` that no console user opened and nobody was paged
@@ -23,11 +29,7 @@ export function createDispatcherPagingRepository(db: Db) {
 
     /** The incident, if it is still one nobody opened nor paged about (whatever its age). */
     unopenedOne(id: string): Incident | undefined {
-      return db
-        .select()
-        .from(incidents)
-        .where(and(unopenedAndUnpaged(), eq(incidents.id, id)))
-        .get();
+      return unopenedById.get({ id });
     },
 
     /** Confirmed incidents confirmed at or before `cutoff` and not yet reminded about. */

@@ -40,6 +40,20 @@ export function createMessagesRepository(db: Db) {
     .where(and(eq(outgoingMessages.id, sql.placeholder('id')), claimable(sql.placeholder('staleBefore'))))
     .prepare();
   const byIds = byIdList((ids) => db.select().from(outgoingMessages).where(inArray(outgoingMessages.id, ids)).prepare());
+  // Every inbound text that might answer an alert asks this.
+  const latestAlert = db
+    .select()
+    .from(outgoingMessages)
+    .where(
+      and(
+        eq(outgoingMessages.contactId, sql.placeholder('contactId')),
+        eq(outgoingMessages.kind, 'alert'),
+        isNotNull(outgoingMessages.incidentId),
+        inArray(outgoingMessages.status, [...HANDED_OVER]),
+      ),
+    )
+    .orderBy(sql`${outgoingMessages.sentAt} desc`)
+    .prepare();
   // A fan-out writes thousands of these in a row.
   const insertPlanned = db
     .insert(outgoingMessages)
@@ -167,19 +181,7 @@ export function createMessagesRepository(db: Db) {
 
     /** The newest alert handed to this contact. */
     latestAlertTo(contactId: string): OutgoingMessage | undefined {
-      return db
-        .select()
-        .from(outgoingMessages)
-        .where(
-          and(
-            eq(outgoingMessages.contactId, contactId),
-            eq(outgoingMessages.kind, 'alert'),
-            isNotNull(outgoingMessages.incidentId),
-            inArray(outgoingMessages.status, [...HANDED_OVER]),
-          ),
-        )
-        .orderBy(sql`${outgoingMessages.sentAt} desc`)
-        .get();
+      return latestAlert.get({ contactId });
     },
 
     wasSentTo(contactId: string, incidentId: string, kind: string): boolean {

@@ -1,7 +1,9 @@
-import { and, desc, eq, gt, gte, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
+import { CORROBORATING_PRECISIONS, type CorroboratingReport } from '../../domain/corroboration.js';
 import type { Location } from '../../domain/types.js';
 import type { Db } from '../client.js';
 import { newId } from '../ids.js';
+import { byIdList } from '../prepared-lists.js';
 import { reports, waitingTranscripts } from '../schema.js';
 import { beforeCondition, type Page } from './paging.js';
 
@@ -17,6 +19,36 @@ export function createReportsRepository(db: Db) {
     .orderBy(desc(reports.receivedAt))
     .prepare();
   const byId = db.select().from(reports).where(eq(reports.id, sql.placeholder('id'))).prepare();
+  const corroboratingOf = db
+    .select({ reporter: reports.reporterToken, flood: reports.flood, lat: reports.lat, lng: reports.lng, precision: reports.precision, receivedAt: reports.receivedAt })
+    .from(reports)
+    .where(
+      and(
+        eq(reports.incidentId, sql.placeholder('incidentId')),
+        eq(reports.flood, false),
+        isNotNull(reports.reporterToken),
+        isNotNull(reports.lat),
+        isNotNull(reports.lng),
+        inArray(reports.precision, [...CORROBORATING_PRECISIONS]),
+      ),
+    )
+    .prepare();
+  // The flood mark is kept for every report an incident gathers.
+  const countsOf = byIdList((ids) => {
+    // Reports from before reporter tokens fall back to their contact, then to themselves.
+    const reporter = sql`coalesce(${reports.reporterToken}, ${reports.contactId}, ${reports.id})`;
+    return db
+      .select({
+        incidentId: reports.incidentId,
+        reportCount: sql<number>`count(*)`,
+        distinctReporters: sql<number>`count(distinct ${reporter})`,
+        floodReporters: sql<number>`count(distinct case when ${reports.flood} then ${reporter} end)`,
+      })
+      .from(reports)
+      .where(inArray(reports.incidentId, ids))
+      .groupBy(reports.incidentId)
+      .prepare();
+  });
   return {
     insert(input: NewReport): Report {
       return db.insert(reports).values({ id: newId(), ...input }).returning().get();
@@ -75,6 +107,14 @@ export function createReportsRepository(db: Db) {
         .orderBy(reports.receivedAt)
         .limit(1)
         .get()?.token ?? undefined;
+    },
+
+    /**
+     * What corroboration reads of an incident's reports, only those that can count (not flood, a reporter, a
+     * precise place): it runs for every report an incident gathers, and a busy incident has hundreds.
+     */
+    corroborating(incidentId: string): CorroboratingReport[] {
+      return corroboratingOf.all({ incidentId });
     },
 
     ofIncident(incidentId: string): Report[] {
@@ -158,21 +198,7 @@ export function createReportsRepository(db: Db) {
      */
     countsByIncident(incidentIds: string[]): Map<string, ReporterCounts> {
       const counts = new Map<string, ReporterCounts>();
-      if (incidentIds.length === 0) return counts;
-      // Reports from before reporter tokens fall back to their contact, then to themselves.
-      const reporter = sql`coalesce(${reports.reporterToken}, ${reports.contactId}, ${reports.id})`;
-      const rows = db
-        .select({
-          incidentId: reports.incidentId,
-          reportCount: sql<number>`count(*)`,
-          distinctReporters: sql<number>`count(distinct ${reporter})`,
-          floodReporters: sql<number>`count(distinct case when ${reports.flood} then ${reporter} end)`,
-        })
-        .from(reports)
-        .where(sql`${reports.incidentId} in ${incidentIds}`)
-        .groupBy(reports.incidentId)
-        .all();
-      for (const row of rows) if (row.incidentId) counts.set(row.incidentId, row);
+      for (const row of countsOf(incidentIds)) if (row.incidentId) counts.set(row.incidentId, row);
       return counts;
     },
   };
