@@ -93,7 +93,7 @@ export function createDeps(config: Config, log: Logger, options: { now?: () => n
     batch: sendPacing(config.sms.ratePerSecond, config.twilio.maxInFlight).batch,
     priorities: (ids) => new Map(repos.messages.kindsOf(ids).map((row) => [row.id, sendPriority(row.kind, row.drill)])),
   });
-  for (const queue of [queues.reports, queues.alerts, queues.send, queues.maintenance, queues.media]) {
+  for (const queue of [queues.reports, queues.alerts, queues.send, queues.maintenance, queues.media, queues.pages]) {
     queue.on('error', (error: Error) => log.debug({ err: error.message, queue: queue.name }, 'queue error'));
   }
   const sms =

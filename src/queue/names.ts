@@ -6,6 +6,7 @@ export const QUEUES = {
   send: 'send',
   maintenance: 'maintenance',
   media: 'media',
+  pages: 'pages',
 } as const;
 
 export interface ReportJob {
@@ -32,4 +33,9 @@ export function messageIdsOf(job: SendJob): string[] {
 /** Fetches a report's photos and recordings from the provider, once, and stores them sealed. */
 export interface MediaJob {
   reportId: string;
+}
+
+/** Pages the on-duty dispatchers about a new incident if nobody opened it: delayed until PAGE_AFTER_SECONDS. */
+export interface PageJob {
+  incidentId: string;
 }

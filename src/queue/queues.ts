@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import { SEND_PRIORITY } from '../domain/send-priority.js';
 import { orTimeout } from '../timeout.js';
 import { CAPPED_BACKOFF } from './backoff.js';
-import { type AlertJob, type MediaJob, messageIdsOf, QUEUES, type ReportJob, type SendJob } from './names.js';
+import { type AlertJob, type MediaJob, messageIdsOf, type PageJob, QUEUES, type ReportJob, type SendJob } from './names.js';
 import { batchSends } from './send-pacing.js';
 
 // Completed jobs are dropped at once: the SQLite ledger, not BullMQ, remembers what was done, and a freed job id
@@ -14,8 +14,6 @@ import { batchSends } from './send-pacing.js';
 export const KEEP_FAILED = { count: 1000, age: 7 * 24 * 3600 };
 /** How long a producer waits for Redis: a webhook must answer even while Redis is away. */
 const ADD_TIMEOUT_MS = 2000;
-/** A delayed job on the maintenance queue: one incident's page (paging.ts); the periodic run is its safety net. */
-export const PAGE_JOB = 'page';
 
 /**
  * BullMQ waits for a connection before adding. While Redis is known to be away the add is not even tried, and
@@ -60,6 +58,9 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
   const send = new Queue<SendJob>(QUEUES.send, options);
   const maintenance = new Queue(QUEUES.maintenance, options);
   const media = new Queue<MediaJob>(QUEUES.media, options);
+  // One delayed job per new incident (paging.ts), on a queue of its own: a page never waits behind a maintenance
+  // run, which remains its safety net.
+  const pages = new Queue<PageJob>(QUEUES.pages, options);
 
   /**
    * BullMQ ignores an add whose id a kept failed job holds: such jobs are removed first, so that an id queued
@@ -117,11 +118,12 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
     send,
     maintenance,
     media,
+    pages,
     /** A report with photos or recordings: fetch them from the provider (the reconciler does it again if needed). */
     fetchMedia: (reportId: string) => inTime(connection, () => media.add('fetch', { reportId }, { jobId: `media-${reportId}` })),
     /** A new incident's page, due in `delayMs` (PAGE_AFTER_SECONDS after it was created); one job per incident. */
     schedulePage: (incidentId: string, delayMs: number) =>
-      inTime(connection, () => maintenance.add(PAGE_JOB, { incidentId }, { jobId: `page-${incidentId}`, delay: Math.max(0, Math.round(delayMs)) })),
+      inTime(connection, () => pages.add('page', { incidentId }, { jobId: `page-${incidentId}`, delay: Math.max(0, Math.round(delayMs)) })),
     /** Media fetches queued again (the reconciler): a failed job of the same id is removed first. */
     requeueMedia: (reportIds: string[]) => requeue(media, reportIds.map(mediaJob)),
     /** A report just stored: its job id is new. */
@@ -151,11 +153,11 @@ export function createQueues(connection: Redis, prefix: string, retry: { attempt
     /** Jobs BullMQ marked failed (after their last attempt) at or after `since` (ms), across all queues. */
     failedSince: (since: number) =>
       inTime(connection, async () => {
-        const counts = await Promise.all([reports, alerts, send, maintenance, media].map((queue) => connection.zcount(queue.toKey('failed'), since, '+inf')));
+        const counts = await Promise.all([reports, alerts, send, maintenance, media, pages].map((queue) => connection.zcount(queue.toKey('failed'), since, '+inf')));
         return counts.reduce((sum, n) => sum + n, 0);
       }),
     async close() {
-      await Promise.all([reports.close(), alerts.close(), send.close(), maintenance.close(), media.close()]);
+      await Promise.all([reports.close(), alerts.close(), send.close(), maintenance.close(), media.close(), pages.close()]);
     },
   };
 }

@@ -15,8 +15,7 @@ import { escalateVerifications } from '../services/verification.js';
 import { orTimeout } from '../timeout.js';
 import { cappedBackoff } from './backoff.js';
 import { workerConnection } from './connection.js';
-import { type AlertJob, type MediaJob, messageIdsOf, QUEUES, type ReportJob, type SendJob } from './names.js';
-import { PAGE_JOB } from './queues.js';
+import { type AlertJob, type MediaJob, messageIdsOf, type PageJob, QUEUES, type ReportJob, type SendJob } from './names.js';
 import { sendPacing } from './send-pacing.js';
 
 export interface Workers {
@@ -67,11 +66,16 @@ export async function startWorkers(deps: Deps): Promise<Workers> {
     orGiveUp(deps, (job) => fetchReportMedia(deps, job.data.reportId), (job) => mediaGaveUp(deps, job.data.reportId)),
     base(2),
   );
+  // A page that gives up is left to the maintenance run, which pages whatever is due and unpaged.
+  const pages = new Worker<PageJob>(
+    QUEUES.pages,
+    orGiveUp(deps, (job) => pageIfUnopened(deps, job.data.incidentId), () => undefined),
+    base(2),
+  );
   const maintenance = new Worker(
     QUEUES.maintenance,
     // Each duty on its own: a provider outage that breaks the backfill must not stop the reconciler.
-    async (job: Job<{ incidentId?: string }>) => {
-      if (job.name === PAGE_JOB) return job.data.incidentId ? pageIfUnopened(deps, job.data.incidentId) : undefined;
+    async () => {
       const duties: Array<[string, () => unknown]> = [
         ['reconcile', () => reconcile(deps)],
         ['fetch media', () => requeueUnfetchedMedia(deps)],
@@ -94,7 +98,7 @@ export async function startWorkers(deps: Deps): Promise<Workers> {
     base(1),
   );
 
-  const all = [reports, alerts, send, maintenance, media];
+  const all = [reports, alerts, send, maintenance, media, pages];
   for (const worker of all) watch(deps, worker);
   // Registered at start and again every interval (an idempotent upsert), so a Redis that comes back empty gets
   // the schedule back without a restart; the first reconcile runs now.

@@ -245,7 +245,7 @@ describe('paging on time: a delayed job per new incident (PAGE_AFTER_SECONDS=2)'
   it('item 1: the page goes out PAGE_AFTER_SECONDS after the incident was created, not at the next maintenance run', async () => {
     const before = system.twilio.sent.length;
     const id = await reportIncident(system, ana, '+14155550990', UNPLACED_REPORT);
-    const job = await system.deps.queues.maintenance.getJob(`page-${id}`);
+    const job = await system.deps.queues.pages.getJob(`page-${id}`);
     expect(job?.name).toBe('page');
     const createdAt = system.deps.repos.incidents.get(id)?.createdAt ?? 0;
     const [page] = (await system.twilio.waitForSent(before + 1)).slice(before);
