@@ -45,7 +45,7 @@ export function clusterReport(deps: PlacementDeps, report: Report, location: Loc
   const current = report.incidentId ? incidents.get(report.incidentId) : undefined;
 
   if (!location) return current ?? openIncident(deps, report, null, null, now);
-  if (current && current.lat !== null && reports.ofIncident(current.id).length > 1) {
+  if (current && current.lat !== null && (reports.countsByIncident([current.id]).get(current.id)?.reportCount ?? 0) > 1) {
     // Already placed with other reports: the report only makes its incident more precise.
     improve(deps, current, report, location, now);
     return current;
