@@ -35,6 +35,7 @@ import {
   percentile,
   printTable,
   PUBLIC_URL,
+  seededRandom,
   startBenchSystem,
   startProfiler,
   waitForQueueIdle,
@@ -380,17 +381,6 @@ function row(scenario: Scenario, r: Result): Record<string, string | number> {
     'p99 s': fixed(percentile(r.latencies, 99) / 1000, 2),
     complete: complete ? 'yes' : `NO (${r.distinctRecipients} to, ${r.ledgerSent} sent rows)`,
     target: target ? 'met' : 'MISSED',
-  };
-}
-
-/** mulberry32: the same member map every run, so runs compare. */
-function seededRandom(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 

@@ -6,10 +6,7 @@
 //   NODE_OPTIONS=--expose-gc tsx scripts/bench/geofence.ts [--members 100000] [--rounds 5] [--db-dir /dev/shm]
 //
 // No workers and no sends: this is the part of a fan-out that runs before its first ledger row is written.
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../../src/config.js';
 import { inTransaction } from '../../src/db/client.js';
@@ -20,7 +17,7 @@ import type { Area } from '../../src/domain/types.js';
 import { zipCentroid } from '../../src/geo/zips.js';
 import { createLogger } from '../../src/log.js';
 import { alertAudience, coveringCommittees } from '../../src/services/broadcast.js';
-import { AUTH_TOKEN, deleteKeys, FROM_NUMBER, fixed, flag, machineBusy, numberFlag, percent, percentile, printTable, PUBLIC_URL } from './support.js';
+import { benchDir, benchEnv, deleteKeys, fixed, machineBusy, numberFlag, percent, percentile, printTable, seededRandom } from './support.js';
 
 const INCIDENT_ZIP = '94110';
 const TARGET_MS = 1000; // geofence + ordering of 100,000 members
@@ -31,22 +28,10 @@ async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (!gc) console.log('(run with NODE_OPTIONS=--expose-gc for heap figures after a collection)');
   console.log(`geofence: ${count} members (machine ${percent(await machineBusy())} busy before) …`);
-  const dir = mkdtempSync(join(flag('db-dir') ?? tmpdir(), 'centinela-bench-'));
+  const dir = benchDir();
   // A bad --env or setting must not leave the temp directory behind.
-  const config = withDir(dir, () => loadConfig({
-    NODE_ENV: 'production',
-    DATABASE_PATH: join(dir, 'centinela.db'),
-    QUEUE_PREFIX: `bench-${randomBytes(6).toString('hex')}`,
-    PUBLIC_URL,
-    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-    TWILIO_FROM_NUMBER: FROM_NUMBER,
-    // Nothing is sent here.
-    SMS_PROVIDER: 'outbox',
-    LOG_LEVEL: 'warn',
-    DATA_KEY: randomBytes(32).toString('base64'),
-    HASH_KEY: randomBytes(32).toString('base64'),
-    SESSION_SECRET: randomBytes(32).toString('base64'),
-  }));
+  // (Nothing is sent here.)
+  const config = withDir(dir, () => loadConfig({ ...benchEnv(dir), SMS_PROVIDER: 'outbox', LOG_LEVEL: 'warn' }));
   const deps = createDeps(config, createLogger(config.logLevel));
   try {
     const seedStart = performance.now();
@@ -193,17 +178,6 @@ function seed(deps: Deps, count: number): Parameters<typeof alertAudience>[1] {
     );
     return { ...incident, lat: center.lat, lng: center.lng };
   });
-}
-
-/** mulberry32: the same member map every run, so runs compare. */
-function seededRandom(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 await main();

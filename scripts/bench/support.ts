@@ -59,6 +59,37 @@ export interface BenchSystem {
   close(): Promise<void>;
 }
 
+/** A throwaway directory for a bench's SQLite file (`--db-dir DIR` puts it elsewhere, e.g. /dev/shm). */
+export function benchDir(): string {
+  return mkdtempSync(join(flag('db-dir') ?? tmpdir(), 'centinela-bench-'));
+}
+
+/** What every bench system runs on: a database in `dir`, its own Redis prefix, fresh keys. */
+export function benchEnv(dir: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    DATABASE_PATH: join(dir, 'centinela.db'),
+    QUEUE_PREFIX: `bench-${randomBytes(6).toString('hex')}`,
+    PUBLIC_URL,
+    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+    TWILIO_FROM_NUMBER: FROM_NUMBER,
+    DATA_KEY: randomBytes(32).toString('base64'),
+    HASH_KEY: randomBytes(32).toString('base64'),
+    SESSION_SECRET: randomBytes(32).toString('base64'),
+  };
+}
+
+/** mulberry32: the same member map every run, so runs compare. */
+export function seededRandom(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /**
  * The whole system in this process, as `npm start` runs it, minus the web listener (callers add it if needed).
  * With `workersInChild` the workers run in a process of their own instead, as `start:web` + `start:worker` would.
@@ -66,22 +97,14 @@ export interface BenchSystem {
  * `--env KEY=VALUE` (repeatable) sets anything else, e.g. `--env FLOOD_NEW_REPORTERS_PER_10_MIN=0`.
  */
 export async function startBenchSystem(overrides: Record<string, string>, options: { workersInChild?: boolean } = {}): Promise<BenchSystem> {
-  const dir = mkdtempSync(join(flag('db-dir') ?? tmpdir(), 'centinela-bench-'));
+  const dir = benchDir();
   const env = {
-    NODE_ENV: 'production',
-    DATABASE_PATH: join(dir, 'centinela.db'),
-    QUEUE_PREFIX: `bench-${randomBytes(6).toString('hex')}`,
-    PUBLIC_URL,
-    TWILIO_AUTH_TOKEN: AUTH_TOKEN,
-    TWILIO_FROM_NUMBER: FROM_NUMBER,
+    ...benchEnv(dir),
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
     // No maintenance tick in the middle of a measurement.
     MAINTENANCE_EVERY_MS: '3600000',
     // One click releases: the benches measure the fan-out, not the approvals.
     RELEASE_APPROVALS: '1',
-    DATA_KEY: randomBytes(32).toString('base64'),
-    HASH_KEY: randomBytes(32).toString('base64'),
-    SESSION_SECRET: randomBytes(32).toString('base64'),
     ...overrides,
     ...envFlags(),
   };

@@ -8,7 +8,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import KDBush from 'kdbush';
 import { around } from 'geokdbush';
 import type { LatLng } from '../domain/types.js';
-import type { NamedArea, NamedPoint, StreetIndex } from './lookup.js';
+import type { NamedArea, StreetIndex } from './lookup.js';
 import { abbreviateStreetName, parseStreetName, type StreetName } from './names.js';
 
 /** Bumped whenever the layout or the meaning of the keys changes: an older file must be imported again. */

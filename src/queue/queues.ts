@@ -170,7 +170,7 @@ function rowOfSingleSend(jobId: string): string | null {
 }
 
 /** One row: `send-<id>`, as before batches. More: the first row's id and a digest of all of them. */
-export function sendJobId(messageIds: string[]): string {
+function sendJobId(messageIds: string[]): string {
   const [first = ''] = messageIds;
   if (messageIds.length === 1) return `send-${first}`;
   return `send-${first}-${createHash('sha1').update(messageIds.join(',')).digest('hex').slice(0, 12)}`;

@@ -112,8 +112,9 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 async function* alertChunks(deps: BroadcastDeps, incident: PlacedIncident, now: number): AsyncGenerator<PlannedMessage[]> {
   const covering = coveringCommittees(deps, incident).map((committee) => committee.id);
   const toMessage = alertMessage(deps, incident, now);
+  const reporters = reportersOf(deps, incident.id);
   const nearest = deps.repos.committees.nearestReachable(covering, incident, 2 * FIRST_CHUNK);
-  yield audienceOf(deps, incident, nearest).recipients.slice(0, FIRST_CHUNK).map(toMessage);
+  yield audienceOf(deps, incident, nearest, reporters).recipients.slice(0, FIRST_CHUNK).map(toMessage);
   const reachable: Reachable[] = [];
   for (let after = 0; ; await nextTurn()) {
     const page = deps.repos.committees.reachableMembersPage(covering, after, READ_PAGE);
@@ -121,7 +122,7 @@ async function* alertChunks(deps: BroadcastDeps, incident: PlacedIncident, now: 
     if (page.members.length < READ_PAGE) break;
     after = page.lastRow;
   }
-  const { recipients } = audienceOf(deps, incident, reachable);
+  const { recipients } = audienceOf(deps, incident, reachable, reporters);
   for (let start = 0; start < recipients.length; start += LATER_CHUNK) yield recipients.slice(start, start + LATER_CHUNK).map(toMessage);
 }
 
@@ -181,7 +182,12 @@ function readAudience(
   incident: Incident & { lat: number; lng: number },
   covering: Committee[],
 ): { recipients: Recipient[]; candidates: Reachable[] } {
-  return audienceOf(deps, incident, deps.repos.committees.reachableMembers(covering.map((c) => c.id)));
+  return audienceOf(deps, incident, deps.repos.committees.reachableMembers(covering.map((c) => c.id)), reportersOf(deps, incident.id));
+}
+
+/** The incident's reporters: an alert never goes back to the number that reported it. */
+function reportersOf(deps: Pick<BroadcastDeps, 'repos'>, incidentId: string): Set<string> {
+  return new Set(deps.repos.reports.ofIncident(incidentId).flatMap((r) => (r.contactId ? [r.contactId] : [])));
 }
 
 /** Of these reachable members, who gets the alert: drill opt-outs and the incident's reporters left out. */
@@ -189,11 +195,11 @@ function audienceOf(
   deps: Pick<BroadcastDeps, 'repos'>,
   incident: Incident & { lat: number; lng: number },
   reachable: Reachable[],
+  reporters: ReadonlySet<string>,
 ): { recipients: Recipient[]; candidates: Reachable[] } {
   // A drill never reaches a number that said DRILLS OFF.
   const optedOut = incident.drill ? deps.repos.rollCall.drillsOffAmong(reachable.map((c) => c.contactId)) : null;
   const candidates = optedOut ? reachable.filter((c) => !optedOut.has(c.contactId)) : reachable;
-  const reporters = new Set(deps.repos.reports.ofIncident(incident.id).flatMap((r) => (r.contactId ? [r.contactId] : [])));
   return { recipients: planRecipients(candidates, incident, reporters), candidates };
 }
 

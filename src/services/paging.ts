@@ -123,13 +123,20 @@ export function incidentsNobodyToPage(deps: Pick<Deps, 'repos' | 'config' | 'now
 
 /** Whether this user's number can get a page: read only, nothing created (health asks this on every call). */
 function canBePaged(deps: Pick<Deps, 'repos' | 'vault' | 'log'>, user: User): boolean {
-  if (!user.phoneEnc) return false;
+  const phone = phoneOfUser(deps, user);
+  if (phone === null) return false;
+  const contact = deps.repos.contacts.findByPhone(phone);
+  return !contact || contact.stoppedAt === null;
+}
+
+/** A console user's paging number, decrypted; null without one or when it cannot be read (logged: not paged). */
+function phoneOfUser(deps: Pick<Deps, 'vault' | 'log'>, user: User): string | null {
+  if (!user.phoneEnc) return null;
   try {
-    const contact = deps.repos.contacts.findByPhone(deps.vault.decrypt(user.phoneEnc));
-    return !contact || contact.stoppedAt === null;
+    return deps.vault.decrypt(user.phoneEnc);
   } catch (error) {
-    deps.log.warn({ err: (error as Error).message, userId: user.id }, "a console user's phone number could not be read");
-    return false;
+    deps.log.warn({ err: (error as Error).message, userId: user.id }, "a console user's phone number could not be read; not paged");
+    return null;
   }
 }
 
@@ -230,16 +237,11 @@ function pagesFor(deps: PagingDeps, incident: Pick<Incident, 'id' | 'code'>, rea
  * encrypted for sending). A number that can no longer be read (a retired key) is skipped, not fatal.
  */
 function pagingContact(deps: PagingDeps, user: User, now: number) {
-  if (!user.phoneEnc) return null;
-  try {
-    const phone = deps.vault.decrypt(user.phoneEnc);
-    // Looked up first: creating would also mark the number as just seen and reachable, which a page does not show.
-    const known = deps.repos.contacts.findByPhone(phone);
-    return known?.phoneEnc ? known : deps.repos.contacts.findOrCreate(phone, now, true).contact;
-  } catch (error) {
-    deps.log.warn({ err: (error as Error).message, userId: user.id }, "a console user's phone number could not be read; not paged");
-    return null;
-  }
+  const phone = phoneOfUser(deps, user);
+  if (phone === null) return null;
+  // Looked up first: creating would also mark the number as just seen and reachable, which a page does not show.
+  const known = deps.repos.contacts.findByPhone(phone);
+  return known?.phoneEnc ? known : deps.repos.contacts.findOrCreate(phone, now, true).contact;
 }
 
 /** Queues the sends; if Redis is away, the reconciler sends the rows later (they are in the ledger already). */

@@ -1,7 +1,6 @@
 // A worker's part of a report: read where it is (offline, then the operator's geocoder), cluster it into an
 // incident, and ask the sender where if no place was found.
 import type { Report } from '../db/repositories/reports.js';
-import type { Deps } from '../deps.js';
 import { isMorePrecise, isPrecise } from '../domain/clustering.js';
 import { fitSms } from '../domain/sms-fit.js';
 import type { Location } from '../domain/types.js';

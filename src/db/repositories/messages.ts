@@ -40,6 +40,15 @@ export function createMessagesRepository(db: Db) {
     .where(and(eq(outgoingMessages.id, sql.placeholder('id')), claimable(sql.placeholder('staleBefore'))))
     .prepare();
   const byIds = byIdList((ids) => db.select().from(outgoingMessages).where(inArray(outgoingMessages.id, ids)).prepare());
+  // Every list of sends queued asks what its rows are, for their place in the send queue.
+  const kindsById = byIdList((ids) =>
+    db
+      .select({ id: outgoingMessages.id, kind: outgoingMessages.kind, drill: incidents.drill })
+      .from(outgoingMessages)
+      .leftJoin(incidents, eq(outgoingMessages.incidentId, incidents.id))
+      .where(inArray(outgoingMessages.id, ids))
+      .prepare(),
+  );
   // Every inbound text that might answer an alert asks this.
   const latestAlert = db
     .select()
@@ -221,18 +230,7 @@ export function createMessagesRepository(db: Db) {
 
     /** Each row's kind and whether it is about a drill: what its place in the send queue depends on. */
     kindsOf(ids: string[]): Array<{ id: string; kind: string; drill: boolean }> {
-      const rows: Array<{ id: string; kind: string; drill: boolean }> = [];
-      // Chunked: SQLite limits the number of bound parameters in one statement.
-      for (let i = 0; i < ids.length; i += 500) {
-        const chunk = db
-          .select({ id: outgoingMessages.id, kind: outgoingMessages.kind, drill: incidents.drill })
-          .from(outgoingMessages)
-          .leftJoin(incidents, eq(outgoingMessages.incidentId, incidents.id))
-          .where(inArray(outgoingMessages.id, ids.slice(i, i + 500)))
-          .all();
-        for (const row of chunk) rows.push({ id: row.id, kind: row.kind, drill: row.drill ?? false });
-      }
-      return rows;
+      return kindsById(ids).map((row) => ({ id: row.id, kind: row.kind, drill: row.drill ?? false }));
     },
 
     ofIncident(incidentId: string): OutgoingMessage[] {
